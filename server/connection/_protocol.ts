@@ -1,0 +1,16 @@
+/** The protocol codecs the main thread uses: framing, and the one ERR packet it sends itself. */
+
+import { writeErr } from "../../protocol/generic_response.ts";
+import { PacketOutput } from "../../protocol/packet_writer.ts";
+import type { MysqlError } from "../errors/mysql_error.ts";
+
+export { PacketFramer } from "../../protocol/packet_framer.ts";
+export { ProtocolError } from "../../protocol/protocol_error.ts";
+
+/** One framed ERR packet with sequence id `sequenceId`. */
+export function encodeErrPacket(error: MysqlError, sequenceId: number): Uint8Array {
+  const out = new PacketOutput(64);
+  out.sequenceId = sequenceId;
+  writeErr(out, { code: error.code, sqlState: error.sqlState, message: error.message });
+  return out.take();
+}

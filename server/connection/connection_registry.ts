@@ -1,0 +1,182 @@
+/**
+ * The live connections of the server, on the main thread: connection ids, the global status
+ * counters, the global variables, and the server-wide operations sessions ask for through
+ * `ServerLink` (process list, KILL, SHOW GLOBAL STATUS, SET GLOBAL, SHUTDOWN).
+ *
+ * This is the minimal form of MySQL's Global THD manager (sql/mysqld_thd_manager.cc); the full
+ * manager takes its place in the next issue.
+ */
+
+import { ER, MysqlError } from "../errors/mysql_error.ts";
+import type { GlobalVariables } from "../session/session_messages.ts";
+import type { ProcessInfo } from "../sql/types.ts";
+import type { ClientConnection, ConnectionHost } from "./client_connection.ts";
+
+/** Options of `ConnectionRegistry`. */
+export interface ConnectionRegistryOptions {
+  /** Data directory the session workers open the store in. */
+  datadir: string;
+  /** Global system variables at start-up (by MySQL name). */
+  globals: GlobalVariables;
+  /** Called on SHUTDOWN / COM_SHUTDOWN. */
+  onShutdownRequest: (byUser: string) => void;
+  /** Check and normalise a SET GLOBAL value; throws `MysqlError`. Stores as given when absent. */
+  validateGlobal?: (name: string, value: string | number) => string | number;
+}
+
+/** Global status counters kept here (SHOW GLOBAL STATUS names). */
+interface Counters {
+  Connections: number;
+  Questions: number;
+  Aborted_clients: number;
+  Aborted_connects: number;
+  Max_used_connections: number;
+}
+
+/** The live connections and server-wide state. */
+export class ConnectionRegistry implements ConnectionHost {
+  readonly datadir: string;
+  readonly globals: GlobalVariables;
+  readonly startedAt = Date.now();
+
+  #connections = new Map<number, ClientConnection>();
+  #nextId = 1;
+  #counters: Counters = {
+    Connections: 0,
+    Questions: 0,
+    Aborted_clients: 0,
+    Aborted_connects: 0,
+    Max_used_connections: 0,
+  };
+  #bytesReceived = 0;
+  #bytesSent = 0;
+  #options: ConnectionRegistryOptions;
+  #emptyWaiters: (() => void)[] = [];
+
+  constructor(options: ConnectionRegistryOptions) {
+    this.datadir = options.datadir;
+    this.globals = { ...options.globals };
+    this.#options = options;
+  }
+
+  /** The next connection id: monotonic from 1, the handshake thread id and CONNECTION_ID(). */
+  nextConnectionId(): number {
+    return this.#nextId++;
+  }
+
+  /** Register a new connection. */
+  add(connection: ClientConnection): void {
+    this.#connections.set(connection.id, connection);
+    this.#counters.Connections++;
+    const live = this.#connections.size;
+    if (live > this.#counters.Max_used_connections) this.#counters.Max_used_connections = live;
+  }
+
+  /** Number of live connections (Threads_connected). */
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** Every live connection. */
+  connections(): IterableIterator<ClientConnection> {
+    return this.#connections.values();
+  }
+
+  countQuestion(): void {
+    this.#counters.Questions++;
+  }
+
+  release(connection: ClientConnection, aborted: "connect" | "client" | null): void {
+    if (this.#connections.get(connection.id) !== connection) return;
+    this.#connections.delete(connection.id);
+    this.#bytesReceived += connection.vio.bytesReceived;
+    this.#bytesSent += connection.vio.bytesSent;
+    if (aborted === "connect") this.#counters.Aborted_connects++;
+    if (aborted === "client") this.#counters.Aborted_clients++;
+    if (this.#connections.size === 0) {
+      const waiters = this.#emptyWaiters;
+      this.#emptyWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** Resolves once no connection is left. */
+  whenEmpty(): Promise<void> {
+    if (this.#connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#emptyWaiters.push(resolve));
+  }
+
+  /** Close every connection (server stop). */
+  closeAll(): void {
+    for (const connection of this.#connections.values()) connection.close();
+  }
+
+  serveRpc(from: ClientConnection, op: string, args: unknown[]): Promise<unknown> {
+    switch (op) {
+      case "processList":
+        return Promise.resolve(this.processList());
+      case "kill": {
+        const [id, options] = args as [number, { queryOnly: boolean; byUser: string; canKillAny: boolean }];
+        this.kill(id, options);
+        return Promise.resolve(undefined);
+      }
+      case "globalStatus":
+        return Promise.resolve(this.globalStatus());
+      case "setGlobalVariable": {
+        const [name, value] = args as [string, string | number];
+        this.setGlobalVariable(name, value);
+        return Promise.resolve(undefined);
+      }
+      case "requestShutdown":
+        this.#options.onShutdownRequest(String(args[0] ?? from.user));
+        return Promise.resolve(undefined);
+    }
+    return Promise.reject(new MysqlError(ER.ER_UNKNOWN_COM_ERROR, `Unknown server operation ${op}`));
+  }
+
+  /** Rows of SHOW PROCESSLIST, by connection id. */
+  processList(): ProcessInfo[] {
+    const now = Date.now();
+    return [...this.#connections.values()].map((c) => c.processInfo(now));
+  }
+
+  /** KILL [QUERY] id (sql/sql_parse.cc `kill_one_thread`). */
+  kill(id: number, options: { queryOnly: boolean; byUser: string; canKillAny: boolean }): void {
+    const victim = this.#connections.get(id);
+    if (!victim) throw new MysqlError(ER.ER_NO_SUCH_THREAD, `Unknown thread id: ${id}`);
+    if (!options.canKillAny && victim.user !== options.byUser) {
+      throw new MysqlError(ER.ER_KILL_DENIED_ERROR, `You are not owner of thread ${id}`);
+    }
+    victim.kill(options.queryOnly);
+  }
+
+  /** SHOW GLOBAL STATUS counters kept on the main thread. */
+  globalStatus(): Map<string, string | number> {
+    let received = this.#bytesReceived;
+    let sent = this.#bytesSent;
+    let running = 0;
+    for (const c of this.#connections.values()) {
+      if (c.busy) running++;
+      received += c.vio.bytesReceived;
+      sent += c.vio.bytesSent;
+    }
+    const status = new Map<string, string | number>([
+      ["Uptime", Math.floor((Date.now() - this.startedAt) / 1000)],
+      ["Threads_connected", this.#connections.size],
+      ["Threads_running", running],
+      ["Threads_created", this.#counters.Connections],
+      ["Bytes_received", received],
+      ["Bytes_sent", sent],
+    ]);
+    for (const [name, value] of Object.entries(this.#counters)) status.set(name, value);
+    return status;
+  }
+
+  /** SET GLOBAL: validate, store, and tell every session thread. */
+  setGlobalVariable(name: string, value: string | number): void {
+    const key = name.toLowerCase();
+    const checked = this.#options.validateGlobal ? this.#options.validateGlobal(key, value) : value;
+    this.globals[key] = checked;
+    for (const connection of this.#connections.values()) connection.globalChanged(key, checked);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The server on the main thread: listens on TCP and the Unix socket, gives each accepted
+ * connection an id, a VIO and a session thread, and keeps the registry of live connections.
+ * Signals and the process exit are `main.ts`'s business (house rule 2).
+ */
+
+import { ClientConnection } from "./connection/client_connection.ts";
+import { ConnectionRegistry } from "./connection/connection_registry.ts";
+import { SessionThread } from "./connection/session_thread.ts";
+import { PacketFramer } from "./connection/_protocol.ts";
+import { logNote, logWarning } from "./log/error_log.ts";
+import type { GlobalVariables } from "./session/session_messages.ts";
+import { PROGRAM_NAME, SERVER_VERSION } from "./version.ts";
+import { Vio } from "./vio/vio.ts";
+
+/** What the server needs to start. */
+export interface ServerStartOptions {
+  /** Data directory (already bootstrapped). */
+  datadir: string;
+  /** TCP address to listen on; "" or null for no TCP listener (skip-networking). */
+  bindAddress: string | null;
+  /** TCP port (0 picks a free one). */
+  port: number;
+  /** Unix socket path; "" or null for none. */
+  socket: string | null;
+  /** Global system variables (max_allowed_packet, connect_timeout, ...), by MySQL name. */
+  globals: GlobalVariables;
+  /** Check a SET GLOBAL value; throws `MysqlError`. */
+  validateGlobal?: (name: string, value: string | number) => string | number;
+}
+
+/** A running server. Dispose it with `await using` or `close()`. */
+export class Server {
+  readonly registry: ConnectionRegistry;
+  #listeners: Deno.Listener[] = [];
+  #accepting: Promise<void>[] = [];
+  #closed = false;
+  #socketPath: string | null = null;
+  #shutdown: Promise<string>;
+  #requestShutdown!: (byUser: string) => void;
+
+  private constructor(options: ServerStartOptions) {
+    this.#shutdown = new Promise((resolve) => (this.#requestShutdown = resolve));
+    const init: ConstructorParameters<typeof ConnectionRegistry>[0] = {
+      datadir: options.datadir,
+      globals: options.globals,
+      onShutdownRequest: (byUser) => this.#requestShutdown(byUser),
+    };
+    if (options.validateGlobal) init.validateGlobal = options.validateGlobal;
+    this.registry = new ConnectionRegistry(init);
+  }
+
+  /** Listen and start accepting; logs `ready for connections` as mariadbd does. */
+  static async start(options: ServerStartOptions): Promise<Server> {
+    const server = new Server(options);
+    try {
+      if (options.bindAddress) {
+        server.#listen(Deno.listen({ hostname: options.bindAddress, port: options.port }));
+      }
+      if (options.socket) {
+        await removeStaleSocket(options.socket);
+        server.#listen(Deno.listen({ transport: "unix", path: options.socket }));
+        server.#socketPath = options.socket;
+      }
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    logNote(
+      `${PROGRAM_NAME}: ready for connections.\nVersion: '${SERVER_VERSION}'  socket: '${
+        options.socket ?? ""
+      }'  port: ${server.port}  ${PROGRAM_NAME}`,
+    );
+    return server;
+  }
+
+  /** The TCP port listened on (0 without TCP). */
+  get port(): number {
+    for (const listener of this.#listeners) {
+      if (listener.addr.transport === "tcp") return listener.addr.port;
+    }
+    return 0;
+  }
+
+  /** Resolves with the user name when a session asks for shutdown (SHUTDOWN, COM_SHUTDOWN). */
+  get shutdownRequested(): Promise<string> {
+    return this.#shutdown;
+  }
+
+  #listen(listener: Deno.Listener): void {
+    this.#listeners.push(listener);
+    this.#accepting.push(this.#acceptLoop(listener));
+  }
+
+  async #acceptLoop(listener: Deno.Listener): Promise<void> {
+    try {
+      for await (const conn of listener) this.#accept(conn);
+    } catch (error) {
+      if (!this.#closed) logWarning(`Cannot accept connections: ${error}`);
+    }
+  }
+
+  #accept(conn: Deno.Conn): void {
+    if (this.#closed) {
+      conn.close();
+      return;
+    }
+    const maxAllowedPacket = Number(this.registry.globals["max_allowed_packet"] ?? 67108864);
+    const framer = new PacketFramer({ maxPacketSize: maxAllowedPacket });
+    const vio = new Vio(conn, framer);
+    const id = this.registry.nextConnectionId();
+    const connection = new ClientConnection(id, vio, {
+      host: this.registry,
+      thread: new SessionThread(),
+      framer,
+    });
+    this.registry.add(connection);
+    connection.start();
+  }
+
+  /** Stop listening, close every connection, wait for the session threads. Safe twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const listener of this.#listeners) {
+      try {
+        listener.close();
+      } catch {
+        // already closed
+      }
+    }
+    await Promise.all(this.#accepting);
+    this.registry.closeAll();
+    await this.registry.whenEmpty();
+    if (this.#socketPath) await Deno.remove(this.#socketPath).catch(() => {});
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Remove a Unix socket file left by a server that died, but not one a live server uses
+ * (MySQL refuses to start then: "Another process with pid ... is using unix socket file"). */
+async function removeStaleSocket(path: string): Promise<void> {
+  try {
+    await Deno.lstat(path);
+  } catch {
+    return;
+  }
+  try {
+    const probe = await Deno.connect({ transport: "unix", path });
+    probe.close();
+    throw new Error(`Cannot listen on unix socket file ${path}: another server is using it`);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith("Cannot listen")) throw error;
+  }
+  await Deno.remove(path);
+}

@@ -1,0 +1,182 @@
+/**
+ * The connection phase (MySQL "Connection Phase"): HandshakeV10, HandshakeResponse41, an
+ * AuthSwitchRequest when the client's plugin is not one we verify, and the final OK or ERR.
+ *
+ * Plugins: mysql_native_password (the default), and caching_sha2_password through its fast
+ * path only: the account store keeps SHA256(SHA256(password)), so the scramble can always be
+ * checked and the server answers AuthMoreData 0x03 ("fast auth success") then OK. Full
+ * authentication (0x04, which needs TLS or RSA) is never asked for.
+ */
+
+import {
+  CLIENT_CONNECT_ATTRS,
+  CLIENT_CONNECT_WITH_DB,
+  CLIENT_DEPRECATE_EOF,
+  CLIENT_FOUND_ROWS,
+  CLIENT_IGNORE_SPACE,
+  CLIENT_INTERACTIVE,
+  CLIENT_LONG_FLAG,
+  CLIENT_LONG_PASSWORD,
+  CLIENT_MULTI_RESULTS,
+  CLIENT_MULTI_STATEMENTS,
+  CLIENT_NO_SCHEMA,
+  CLIENT_ODBC,
+  CLIENT_PLUGIN_AUTH,
+  CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA,
+  CLIENT_PROTOCOL_41,
+  CLIENT_PS_MULTI_RESULTS,
+  CLIENT_SECURE_CONNECTION,
+  CLIENT_TRANSACTIONS,
+  SERVER_STATUS_AUTOCOMMIT,
+} from "../../protocol/constants.ts";
+import { generateScramble, verifyCachingSha2Fast, verifyNativePassword } from "../../protocol/auth.ts";
+import {
+  decodeHandshakeResponse41,
+  type HandshakeResponse41,
+  writeAuthMoreData,
+  writeAuthSwitchRequest,
+  writeHandshakeV10,
+} from "../../protocol/handshake.ts";
+import type { ChangeUser } from "../../protocol/commands.ts";
+import { ProtocolError } from "../../protocol/protocol_error.ts";
+import { ER, MysqlError } from "../errors/mysql_error.ts";
+import { logWarning } from "../log/error_log.ts";
+import type { SessionIdentity } from "../sql/types.ts";
+import { SERVER_VERSION } from "../version.ts";
+import type { ProtocolSession } from "./protocol_session.ts";
+import type { StoredAccount } from "./session_services.ts";
+
+/** Capabilities the server offers. Not SSL, COMPRESS, SESSION_TRACK nor QUERY_ATTRIBUTES:
+ * the server implements none of them. */
+export const SERVER_CAPABILITIES = CLIENT_LONG_PASSWORD | CLIENT_FOUND_ROWS | CLIENT_LONG_FLAG |
+  CLIENT_CONNECT_WITH_DB | CLIENT_NO_SCHEMA | CLIENT_ODBC | CLIENT_IGNORE_SPACE |
+  CLIENT_PROTOCOL_41 | CLIENT_INTERACTIVE | CLIENT_TRANSACTIONS | CLIENT_SECURE_CONNECTION |
+  CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS | CLIENT_PS_MULTI_RESULTS | CLIENT_PLUGIN_AUTH |
+  CLIENT_CONNECT_ATTRS | CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | CLIENT_DEPRECATE_EOF;
+
+const NATIVE_PLUGIN = "mysql_native_password";
+const CACHING_SHA2_PLUGIN = "caching_sha2_password";
+/** utf8mb4_general_ci: the collation announced in the greeting. */
+const DEFAULT_COLLATION = 45;
+/** AuthMoreData byte of caching_sha2_password: the fast path succeeded. */
+const FAST_AUTH_SUCCESS = new Uint8Array([0x03]);
+
+/** A login to check: from HandshakeResponse41 or COM_CHANGE_USER. */
+interface LoginRequest {
+  username: string;
+  authResponse: Uint8Array;
+  database: string | null;
+  authPluginName: string | null;
+  capabilities: number;
+  changeUser: boolean;
+}
+
+/**
+ * Drives the connection phase, and COM_CHANGE_USER later: both use the scramble of the
+ * greeting, so one authenticator lives as long as the session.
+ */
+export class Authenticator {
+  #session: ProtocolSession;
+  #scramble = generateScramble();
+  #pending: LoginRequest | null = null;
+  #greeted = false;
+
+  constructor(session: ProtocolSession) {
+    this.#session = session;
+  }
+
+  /** Append Protocol::HandshakeV10. */
+  sendGreeting(): void {
+    this.#greeted = true;
+    writeHandshakeV10(this.#session.out, {
+      connectionId: this.#session.connectionId,
+      serverVersion: SERVER_VERSION,
+      scramble: this.#scramble,
+      capabilities: SERVER_CAPABILITIES,
+      characterSet: DEFAULT_COLLATION,
+      statusFlags: SERVER_STATUS_AUTOCOMMIT,
+      authPluginName: NATIVE_PLUGIN,
+    });
+  }
+
+  /** Handle one connection-phase packet; true when the client is logged in. Throws
+   * `MysqlError` to refuse the client (the session then sends ERR and closes). */
+  onPacket(payload: Uint8Array): boolean {
+    const pending = this.#pending;
+    if (pending !== null) {
+      // The answer to our AuthSwitchRequest: the raw mysql_native_password response.
+      this.#pending = null;
+      return this.#finish({ ...pending, authResponse: payload }, NATIVE_PLUGIN);
+    }
+    if (!this.#greeted) throw new MysqlError(ER.ER_HANDSHAKE_ERROR, "Bad handshake");
+    let response: HandshakeResponse41;
+    try {
+      response = decodeHandshakeResponse41(payload);
+    } catch (error) {
+      if (error instanceof ProtocolError) throw new MysqlError(ER.ER_HANDSHAKE_ERROR, "Bad handshake");
+      throw error;
+    }
+    const plugin = response.capabilities & CLIENT_PLUGIN_AUTH ? response.authPluginName : null;
+    return this.#login({ ...response, authPluginName: plugin, changeUser: false });
+  }
+
+  /** COM_CHANGE_USER: check the new user with the greeting's scramble; false when an
+   * AuthSwitchRequest went out and the answer is awaited. */
+  changeUser(request: ChangeUser): boolean {
+    const capabilities = this.#session.capabilities;
+    const plugin = capabilities & CLIENT_PLUGIN_AUTH ? request.authPluginName : null;
+    return this.#login({ ...request, authPluginName: plugin, capabilities, changeUser: true });
+  }
+
+  #login(request: LoginRequest): boolean {
+    const plugin = request.authPluginName ?? NATIVE_PLUGIN;
+    if (plugin === NATIVE_PLUGIN || plugin === CACHING_SHA2_PLUGIN) return this.#finish(request, plugin);
+    // Any other plugin (sha256_password, client_ed25519, ...): ask for ours with the same
+    // scramble, as MySQL does when the client guessed a plugin the account does not use.
+    this.#pending = request;
+    writeAuthSwitchRequest(this.#session.out, NATIVE_PLUGIN, this.#scramble);
+    return false;
+  }
+
+  #finish(request: LoginRequest, plugin: string): boolean {
+    const session = this.#session;
+    const host = session.peer.host;
+    const authData = request.authResponse;
+    const account = session.services.accounts.findAccount(request.username, host);
+    if (!account || !this.#verify(account, plugin, authData)) {
+      const message = `Access denied for user '${request.username}'@'${host}' (using password: ${
+        authData.length > 0 ? "YES" : "NO"
+      })`;
+      logWarning(message, session.connectionId);
+      throw new MysqlError(ER.ER_ACCESS_DENIED_ERROR, message);
+    }
+    if (plugin === CACHING_SHA2_PLUGIN && authData.length > 0) {
+      writeAuthMoreData(session.out, FAST_AUTH_SUCCESS);
+    }
+    const identity: SessionIdentity = {
+      connectionId: session.connectionId,
+      user: request.username,
+      host,
+      accountHost: account.host,
+      db: null,
+      interactive: (request.capabilities & CLIENT_INTERACTIVE) !== 0,
+    };
+    session.loggedIn(identity, request.capabilities & SERVER_CAPABILITIES, request.changeUser);
+    if (request.database) {
+      // Unknown database: ER_BAD_DB_ERROR from the engine; the session sends it and closes.
+      session.sql!.useDatabase(request.database);
+    }
+    if (!request.changeUser) {
+      session.multiStatements = (request.capabilities & CLIENT_MULTI_STATEMENTS) !== 0;
+    }
+    session.writeOk();
+    return true;
+  }
+
+  #verify(account: StoredAccount, plugin: string, authData: Uint8Array): boolean {
+    if (plugin === CACHING_SHA2_PLUGIN) {
+      return verifyCachingSha2Fast(this.#scramble, authData, account.sha2Hash);
+    }
+    return verifyNativePassword(this.#scramble, authData, account.nativeHash);
+  }
+}

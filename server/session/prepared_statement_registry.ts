@@ -1,0 +1,49 @@
+/**
+ * The prepared statements of one session (COM_STMT_PREPARE ... COM_STMT_CLOSE): their ids, the
+ * parameter types of their last execution (reused when new-params-bound is 0), and the long
+ * data sent for their parameters.
+ */
+
+import type { PreparedStatement } from "../sql/types.ts";
+
+/** One prepared statement as the protocol layer tracks it. */
+export interface PreparedEntry {
+  readonly id: number;
+  readonly statement: PreparedStatement;
+  /** Parameter types of the last COM_STMT_EXECUTE that bound them; null before. */
+  paramTypes: number[] | null;
+  /** COM_STMT_SEND_LONG_DATA chunks by parameter index, cleared after each execution. */
+  longData: Map<number, Uint8Array[]>;
+}
+
+/** A session's prepared statements by id. */
+export class PreparedStatementRegistry {
+  #entries = new Map<number, PreparedEntry>();
+  #nextId = 1;
+
+  /** Register a statement; returns its new id. */
+  add(statement: PreparedStatement): PreparedEntry {
+    const entry: PreparedEntry = { id: this.#nextId++, statement, paramTypes: null, longData: new Map() };
+    this.#entries.set(entry.id, entry);
+    return entry;
+  }
+
+  /** The statement with this id, or undefined. */
+  get(id: number): PreparedEntry | undefined {
+    return this.#entries.get(id);
+  }
+
+  /** COM_STMT_CLOSE: free one statement. Unknown ids are ignored, as MySQL does. */
+  close(id: number): void {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    this.#entries.delete(id);
+    entry.statement.close();
+  }
+
+  /** Free every statement (reset, change user, disconnect). */
+  closeAll(): void {
+    for (const entry of this.#entries.values()) entry.statement.close();
+    this.#entries.clear();
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * One client session inside a worker: the connection phase (handshake, authentication), then
+ * the command phase, where each command packet goes through one dispatch table from command
+ * byte to handler (`command_table.ts`). The session knows bytes and the engine knows SQL: the
+ * handlers translate between the two.
+ *
+ * Replies are appended to one `PacketOutput` and sent to the main thread as one `write`
+ * message per command, already framed, so the socket sees one write per command.
+ */
+
+import { SERVER_STATUS_AUTOCOMMIT, SERVER_STATUS_IN_TRANS } from "../../protocol/constants.ts";
+import { writeErr, writeOk } from "../../protocol/generic_response.ts";
+import { PacketOutput } from "../../protocol/packet_writer.ts";
+import { ProtocolError } from "../../protocol/protocol_error.ts";
+import { MysqlError } from "../errors/mysql_error.ts";
+import { logWarning } from "../log/error_log.ts";
+import type { OkResult, SessionIdentity, SqlSession } from "../sql/types.ts";
+import type { PeerAddress } from "../vio/peer_address.ts";
+import type { ChangeUser } from "../../protocol/commands.ts";
+import { Authenticator } from "./authenticator.ts";
+import { comUnknown } from "./admin_commands.ts";
+import { COMMAND_TABLE } from "./command_table.ts";
+import { PreparedStatementRegistry } from "./prepared_statement_registry.ts";
+import {
+  ControlSlot,
+  type FromWorker,
+  type GlobalVariables,
+  KillState,
+} from "./session_messages.ts";
+import type { SessionServices } from "./session_services.ts";
+import { WorkerServerLink } from "./worker_server_link.ts";
+
+/** ER_MALFORMED_PACKET: a command payload the decoder rejected. */
+const ER_MALFORMED_PACKET = 1835;
+/** ER_UNKNOWN_ERROR: anything that is not a `MysqlError`. */
+const ER_UNKNOWN_ERROR = 1105;
+
+/** What a session is given when its worker opens it. */
+export interface ProtocolSessionOptions {
+  connectionId: number;
+  peer: PeerAddress;
+  globals: GlobalVariables;
+  startedAt: number;
+  /** Shared control array (KILL flag). */
+  control: Int32Array;
+  services: SessionServices;
+  /** Send a message to the main thread. */
+  post: (message: FromWorker, transfer?: Transferable[]) => void;
+}
+
+/** The protocol side of one client session. */
+export class ProtocolSession {
+  readonly connectionId: number;
+  readonly peer: PeerAddress;
+  readonly globals: GlobalVariables;
+  readonly startedAt: number;
+  readonly control: Int32Array;
+  readonly services: SessionServices;
+  readonly link: WorkerServerLink;
+  /** Replies of the current command. */
+  readonly out = new PacketOutput(1024);
+  readonly statements = new PreparedStatementRegistry();
+  /** Capabilities both sides share (after the handshake). */
+  capabilities = 0;
+  /** CLIENT_MULTI_STATEMENTS, switched by COM_SET_OPTION. */
+  multiStatements = false;
+  /** The engine session (after authentication). */
+  sql: SqlSession | null = null;
+
+  #post: (message: FromWorker, transfer?: Transferable[]) => void;
+  readonly #authenticator: Authenticator;
+  /** True in the connection phase, and while COM_CHANGE_USER waits for an auth switch. */
+  #authenticating = true;
+  #queue: [number, Uint8Array][] = [];
+  #running: Promise<void> | null = null;
+  #closed = false;
+  #reportedDb: string | null = null;
+
+  constructor(options: ProtocolSessionOptions) {
+    this.connectionId = options.connectionId;
+    this.peer = options.peer;
+    this.globals = options.globals;
+    this.startedAt = options.startedAt;
+    this.control = options.control;
+    this.services = options.services;
+    this.#post = options.post;
+    this.link = new WorkerServerLink((m) => this.#post(m));
+    this.#authenticator = new Authenticator(this);
+  }
+
+  /** Send the server greeting. */
+  start(): void {
+    this.#authenticator.sendGreeting();
+    this.flush(false);
+  }
+
+  /** A packet from the client. Packets are handled one at a time, in order. */
+  receive(seq: number, payload: Uint8Array): void {
+    if (this.#closed) return;
+    this.#queue.push([seq, payload]);
+    this.#running ??= this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0 && !this.#closed) {
+      const [seq, payload] = this.#queue.shift()!;
+      this.out.sequenceId = seq + 1;
+      if (this.#authenticating) this.#authenticate(() => this.#authenticator.onPacket(payload));
+      else await this.#command(payload);
+    }
+    this.#running = null;
+  }
+
+  /** Run one authentication step; a refused login gets ERR and the connection closes. */
+  #authenticate(step: () => boolean): void {
+    try {
+      this.#authenticating = !step();
+      this.flush(!this.#authenticating);
+    } catch (error) {
+      this.writeError(error);
+      this.flush(true);
+      this.close();
+    }
+  }
+
+  /** COM_CHANGE_USER: authenticate again; MySQL drops the connection when that fails. */
+  changeUser(request: ChangeUser): void {
+    this.#authenticate(() => this.#authenticator.changeUser(request));
+  }
+
+  /** Authentication succeeded: open (or, for COM_CHANGE_USER, reset) the engine session. */
+  loggedIn(identity: SessionIdentity, capabilities: number, changeUser: boolean): void {
+    this.capabilities = capabilities;
+    if (changeUser && this.sql) {
+      this.statements.closeAll();
+      this.sql.reset(identity);
+    } else {
+      this.sql = this.services.engine.openSession(identity, this.link);
+    }
+    this.#reportedDb = identity.db;
+    this.#post({
+      t: "authenticated",
+      user: identity.user,
+      db: identity.db,
+      maxAllowedPacket: this.maxAllowedPacket(),
+    });
+  }
+
+  /** The session's max_allowed_packet. */
+  maxAllowedPacket(): number {
+    const value = this.sql?.getVariable("max_allowed_packet") ?? this.globals["max_allowed_packet"];
+    return Number(value ?? 67108864);
+  }
+
+  async #command(payload: Uint8Array): Promise<void> {
+    // MySQL clears a KILL QUERY that arrived while the session was idle at the next command.
+    if (Atomics.load(this.control, ControlSlot.KILL) === KillState.KILL_QUERY) {
+      Atomics.store(this.control, ControlSlot.KILL, KillState.NOT_KILLED);
+    }
+    const handler = COMMAND_TABLE[payload[0] ?? -1] ?? comUnknown;
+    try {
+      await handler(this, payload);
+    } catch (error) {
+      this.writeError(error);
+    }
+    this.#reportDb();
+    if (!this.#closed && !this.#authenticating) this.flush(true);
+  }
+
+  #reportDb(): void {
+    const db = this.sql?.currentDb ?? null;
+    if (db !== this.#reportedDb) {
+      this.#reportedDb = db;
+      this.#post({ t: "db", db });
+    }
+  }
+
+  /** SERVER_STATUS_* flags of the session now. */
+  statusFlags(): number {
+    const sql = this.sql;
+    if (!sql) return SERVER_STATUS_AUTOCOMMIT;
+    return (sql.autocommit ? SERVER_STATUS_AUTOCOMMIT : 0) |
+      (sql.inTransaction ? SERVER_STATUS_IN_TRANS : 0);
+  }
+
+  /** True when a KILL QUERY or KILL CONNECTION targets this session. */
+  killed(): boolean {
+    return Atomics.load(this.control, ControlSlot.KILL) !== KillState.NOT_KILLED;
+  }
+
+  /** Append an OK packet (for a statement result when given). */
+  writeOk(result?: OkResult, extraFlags = 0): void {
+    const options: Parameters<typeof writeOk>[1] = { statusFlags: this.statusFlags() | extraFlags };
+    if (result) {
+      options.affectedRows = result.affectedRows;
+      options.lastInsertId = result.insertId;
+      options.warnings = result.warnings;
+      options.info = result.info;
+    }
+    writeOk(this.out, options);
+  }
+
+  /** Append an ERR packet for any failure; non-MySQL errors become ER_UNKNOWN_ERROR. */
+  writeError(error: unknown): void {
+    let e: MysqlError;
+    if (error instanceof MysqlError) {
+      e = error;
+    } else if (error instanceof ProtocolError) {
+      e = new MysqlError(ER_MALFORMED_PACKET, "Malformed communication packet.");
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      logWarning(`Unexpected error in connection ${this.connectionId}: ${message}`, this.connectionId);
+      e = new MysqlError(ER_UNKNOWN_ERROR, message);
+    }
+    writeErr(this.out, { code: e.code, sqlState: e.sqlState, message: e.message });
+  }
+
+  /** Send what `out` holds to the client; `done` ends the reply to a command. */
+  flush(done: boolean): void {
+    if (this.out.length === 0) {
+      if (done) this.#post({ t: "idle" });
+      return;
+    }
+    const bytes = this.out.take();
+    this.#post({ t: "write", bytes, done }, [bytes.buffer as ArrayBuffer]);
+  }
+
+  /** Tell the main thread to close the socket after the queued replies (COM_QUIT, fatal
+   * errors). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue.length = 0;
+    this.#post({ t: "close" });
+  }
+
+  /** The client is gone: wait for the running command, release the engine session. */
+  async hangup(): Promise<void> {
+    this.#closed = true;
+    this.#queue.length = 0;
+    if (this.#running) await this.#running;
+    this.statements.closeAll();
+    this.sql?.close();
+    this.sql = null;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The messages between the main thread and a session worker.
+ *
+ * The main thread owns the socket and only frames packets: each client packet goes to the
+ * worker as a `packet` message (its buffer transferred), and the worker answers with `write`
+ * messages holding bytes already framed with their sequence ids (a whole result in one
+ * message, so one socket write per command). Everything else is control.
+ */
+
+import type { ErrorLogEntry } from "../log/error_log.ts";
+import type { PeerAddress } from "../vio/peer_address.ts";
+
+/** Global system variables as the main thread holds them. */
+export type GlobalVariables = Record<string, string | number>;
+
+/** Slots of the per-worker shared control array (`Int32Array` over a SharedArrayBuffer). */
+export const ControlSlot = {
+  /** `KillState`: set by KILL on the main thread, read by the worker between steps. */
+  KILL: 0,
+} as const;
+
+/** Values of the KILL slot (MySQL's THD::killed). */
+export const KillState = {
+  NOT_KILLED: 0,
+  KILL_QUERY: 1,
+  KILL_CONNECTION: 2,
+} as const;
+
+/** Number of Int32 slots in the control array. */
+export const CONTROL_SLOTS = 1;
+
+/** Main thread → worker. */
+export type ToWorker =
+  /** Serve a new client connection: send the handshake and wait for packets. */
+  | {
+    t: "open";
+    connectionId: number;
+    peer: PeerAddress;
+    /** Data directory: where the worker opens the store (once per worker). */
+    datadir: string;
+    globals: GlobalVariables;
+    /** Server start time (ms since epoch), for Uptime in COM_STATISTICS. */
+    startedAt: number;
+    /** Shared control array (see `ControlSlot`). */
+    control: SharedArrayBuffer;
+  }
+  /** One client packet. `payload` owns its buffer (transferred). */
+  | { t: "packet"; seq: number; payload: Uint8Array }
+  /** The client is gone (or was killed): end the session; the worker replies `ended`. */
+  | { t: "hangup" }
+  /** A global variable changed (SET GLOBAL in some session). */
+  | { t: "global"; name: string; value: string | number }
+  /** Answer to an `rpc` message. */
+  | { t: "rpc-reply"; id: number; ok: true; value: unknown }
+  | { t: "rpc-reply"; id: number; ok: false; code: number; message: string; sqlState: string }
+  /** Close the engine and exit the worker. */
+  | { t: "exit" };
+
+/** The ServerLink operations the main thread serves. */
+export type RpcOp =
+  | "processList"
+  | "kill"
+  | "globalStatus"
+  | "setGlobalVariable"
+  | "requestShutdown";
+
+/** Worker → main thread. */
+export type FromWorker =
+  /** Framed bytes for the client. `done` marks the end of the reply to a command (the
+   * connection goes back to Sleep in the process list). */
+  | { t: "write"; bytes: Uint8Array; done: boolean }
+  /** The command needed no reply (COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA). */
+  | { t: "idle" }
+  /** Authentication succeeded (also after COM_CHANGE_USER). */
+  | { t: "authenticated"; user: string; db: string | null; maxAllowedPacket: number }
+  /** The current database changed (USE, COM_INIT_DB). */
+  | { t: "db"; db: string | null }
+  /** The session's max_allowed_packet changed: the framer's limit follows. */
+  | { t: "max-packet"; bytes: number }
+  /** Close the socket once queued writes are out (COM_QUIT, failed login, fatal error). */
+  | { t: "close" }
+  /** The session ended after `hangup` or `close`; the worker can serve another. */
+  | { t: "ended" }
+  /** The worker closed its engine after `exit` and is about to end. */
+  | { t: "exited" }
+  /** An error-log line. */
+  | { t: "log"; entry: ErrorLogEntry }
+  /** A ServerLink call. */
+  | { t: "rpc"; id: number; op: RpcOp; args: unknown[] };

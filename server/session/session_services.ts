@@ -1,0 +1,37 @@
+/**
+ * What a session worker needs from the rest of the server, as narrow interfaces: the SQL
+ * engine (server/sql) and the account store (server/auth). The worker opens them once and
+ * keeps them across the sessions it serves.
+ */
+
+import type { ServerLink, SessionIdentity, SqlSession } from "../sql/types.ts";
+
+/** The SQL engine as a session worker uses it. */
+export interface SessionEngine {
+  /** A new engine session for an authenticated client. */
+  openSession(identity: SessionIdentity, link: ServerLink): SqlSession;
+}
+
+/** An account's stored credentials, as authentication needs them. */
+export interface StoredAccount {
+  /** User name. */
+  user: string;
+  /** Host pattern of the account (CURRENT_USER()'s host part). */
+  host: string;
+  /** mysql_native_password hash SHA1(SHA1(password)); empty for no password. */
+  nativeHash: Uint8Array;
+  /** caching_sha2_password fast-path hash SHA256(SHA256(password)); empty for no password. */
+  sha2Hash: Uint8Array;
+}
+
+/** Finds the account a client authenticates as. */
+export interface AccountLookup {
+  /** The account `user`@`host` logs in as (best host match), or null. */
+  findAccount(user: string, host: string): StoredAccount | null;
+}
+
+/** The services of one worker. */
+export interface SessionServices {
+  engine: SessionEngine;
+  accounts: AccountLookup;
+}

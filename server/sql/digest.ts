@@ -1,0 +1,68 @@
+/**
+ * Statement digests: the token sequence with every literal replaced by `?`, as MySQL's
+ * performance_schema digests statements. Statements with one digest share one compiled plan; the
+ * literals become the plan's bound values.
+ */
+
+import type { Token } from "./lexer.ts";
+
+const encoder = new TextEncoder();
+
+/** The value a literal token binds as: integers as bigint (SQLite binds JS numbers as REAL). */
+export function literalValue(t: Token): string | number | bigint | Uint8Array {
+  switch (t.kind) {
+    case "number": {
+      const v = t.value;
+      if (/^\d+$/.test(v)) return BigInt(v);
+      return Number(v);
+    }
+    case "hex": {
+      const h = t.value.length % 2 ? "0" + t.value : t.value;
+      const out = new Uint8Array(h.length / 2);
+      for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
+      return out;
+    }
+    case "bit":
+      return t.value === "" ? 0 : Number.parseInt(t.value, 2);
+    default:
+      return t.introducer === "_binary" ? encoder.encode(t.value) : t.value;
+  }
+}
+
+/** A statement's digest key (prefixed by `prefix`, e.g. the current database) and its literals. */
+export function digest(tokens: Token[], prefix: string): { key: string; literals: (string | number | bigint | Uint8Array)[] } {
+  let key = prefix;
+  const literals: (string | number | bigint | Uint8Array)[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    switch (t.kind) {
+      case "string":
+        key += t.introducer === "_binary" ? " ?b" : " ?s";
+        literals.push(literalValue(t));
+        break;
+      case "number":
+      case "hex":
+      case "bit":
+        key += " ?" + t.kind[0];
+        literals.push(literalValue(t));
+        break;
+      case "word":
+        key += " " + t.upper;
+        break;
+      case "quoted":
+        key += " `" + t.value + "`";
+        break;
+      case "user_var":
+        key += " @" + t.value;
+        break;
+      case "sys_var":
+        key += " @@" + t.value;
+        break;
+      case "eof":
+        break;
+      default:
+        key += " " + t.value;
+    }
+  }
+  return { key, literals };
+}
