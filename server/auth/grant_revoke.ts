@@ -230,7 +230,10 @@ function applyPrivileges(
   } else {
     const held = readTablePrivileges(ctx.db, a.user, a.host).get(`${level.db}\0${level.table}`) ??
       new Set<string>();
-    for (const p of privs) on ? held.add(p) : held.delete(p);
+    for (const p of privs) {
+      if (on) held.add(p);
+      else held.delete(p);
+    }
     const grantor = `${ctx.grantor.user}@${ctx.grantor.host}`;
     writeTablePrivileges(ctx.db, { ...a, db: level.db, table: level.table, grantor }, held);
   }

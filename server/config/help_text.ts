@@ -2,6 +2,7 @@
 
 import { formatVariable, SYSTEM_VARIABLES } from "../variables/system_variables.ts";
 import { PROGRAM_NAME, SERVER_VERSION } from "../version.ts";
+import { NOT_OPTIONS } from "./_option_names.ts";
 
 const OPTIONS_HELP: ReadonlyArray<readonly [string, string]> = [
   ["-?, --help", "Display this help and exit."],
@@ -50,7 +51,7 @@ export function helpText(): string {
     `${"-".repeat(56)} ${"-".repeat(40)}`,
   );
   for (const def of SYSTEM_VARIABLES.values()) {
-    if (def.scope === "session") continue;
+    if (def.scope === "session" || NOT_OPTIONS.has(def.name)) continue;
     const value = formatVariable(def, def.default);
     lines.push(
       `${def.name.replaceAll("_", "-").padEnd(56)} ${value === "" ? "(No default value)" : value}`,

@@ -28,6 +28,7 @@ import {
   type VariableValue,
 } from "../variables/system_variables.ts";
 import { ConfigError } from "./config_error.ts";
+import { NOT_OPTIONS } from "./_option_names.ts";
 import { readOptionFile } from "./option_file.ts";
 
 export { ConfigError } from "./config_error.ts";
@@ -68,34 +69,6 @@ const PLAIN_OPTIONS: Record<string, "flag" | "value"> = {
 
 /** Old names mysqld still takes for a variable. */
 const OPTION_ALIASES: Record<string, string> = { default_time_zone: "time_zone" };
-
-/** Variables mysqld does not take as options: computed, or session-only. */
-const NOT_OPTIONS = new Set([
-  "character_set_system",
-  "have_compress",
-  "have_dynamic_loading",
-  "have_geometry",
-  "have_openssl",
-  "have_profiling",
-  "have_query_cache",
-  "have_rtree_keys",
-  "have_ssl",
-  "have_statement_timeout",
-  "have_symlink",
-  "hostname",
-  "innodb_version",
-  "large_files_support",
-  "license",
-  "lower_case_file_system",
-  "protocol_version",
-  "server_uuid",
-  "system_time_zone",
-  "version",
-  "version_comment",
-  "version_compile_machine",
-  "version_compile_os",
-  "version_compile_zlib",
-]);
 
 const SHORT_OPTIONS: Record<string, string> = {
   P: "port",

@@ -137,7 +137,7 @@ export interface SqlSession {
   /** COM_FIELD_LIST: the columns of a table, optionally filtered by a LIKE wildcard. */
   fieldList(table: string, wildcard: string): ColumnMeta[];
   /** Read a session variable by name (e.g. "max_allowed_packet", "wait_timeout"). */
-  getVariable(name: string): string | number | null;
+  getVariable(name: string): string | number | bigint | null;
   /** COM_RESET_CONNECTION and COM_CHANGE_USER: roll back, drop temporaries, statements and
    * user variables, reset variables to global values; a new identity when given. */
   reset(identity?: SessionIdentity): void;

@@ -307,7 +307,7 @@ function normalizeString(def: VariableDef, value: string | number | bigint): str
   if (def.name === "default_storage_engine" || def.name === "default_tmp_storage_engine") {
     const engine = STORAGE_ENGINES.find((e) => e.toUpperCase() === value.toUpperCase());
     if (!engine) {
-      throw new MysqlError(ER_UNKNOWN_STORAGE_ENGINE, `Unknown storage engine '${value}'`);
+      throw new MysqlError(ER_UNKNOWN_STORAGE_ENGINE, `Unknown storage engine '${value}'`, "42000");
     }
     return engine;
   }

@@ -90,7 +90,10 @@ Deno.test("accounts: bootstrap creates root@localhost once, loopback finds it", 
   assert.equal(store.findAccount("mysql.sys", "localhost")?.locked, true);
   const row = db.prepare(`SELECT authentication_string FROM "mysql.user" WHERE User='root'`).get();
   assert.equal(row?.authentication_string, `*${sha1Hex(stage1)}`);
-  assert.equal(new AccountStore(freshDb()).findAccount("root", "localhost")?.nativeHash, null);
+  const empty = freshDb();
+  assert.equal(new AccountStore(empty).findAccount("root", "localhost")?.nativeHash, null);
+  empty.close();
+  db.close();
 });
 
 Deno.test("accounts: the most specific host wins", () => {
@@ -104,6 +107,7 @@ Deno.test("accounts: the most specific host wins", () => {
   assert.equal(store.findAccount("app", "10.0.0.8")?.host, "10.0.%");
   assert.equal(store.findAccount("app", "192.168.0.1")?.host, "%");
   assert.equal(store.findAccount("app", "10.0.0.7")?.plugin, "caching_sha2_password");
+  db.close();
 });
 
 Deno.test("accounts: SHOW GRANTS text and column", () => {
@@ -154,6 +158,7 @@ Deno.test("accounts: SHOW GRANTS text and column", () => {
   assert.deepEqual(s.grants("SHOW GRANTS FOR 'jeffrey'@'localhost'"), [
     "GRANT USAGE ON *.* TO `jeffrey`@`localhost`",
   ]);
+  db.close();
 });
 
 Deno.test("accounts: statement errors carry MySQL's codes and texts", () => {
@@ -224,6 +229,7 @@ Deno.test("accounts: statement errors carry MySQL's codes and texts", () => {
   u.run("ALTER USER USER() IDENTIFIED BY 'newer'");
   const stage2 = sha1Hex(createHash("sha1").update("newer").digest());
   assert.equal(hex(new AccountStore(db).findAccount("u", "h")!.nativeHash!), stage2);
+  db.close();
 });
 
 Deno.test("accounts: CREATE, ALTER, RENAME, DROP change what login finds", () => {
@@ -252,6 +258,7 @@ Deno.test("accounts: CREATE, ALTER, RENAME, DROP change what login finds", () =>
     String(show.rows[0]![0]),
     /^CREATE USER `root`@`localhost` IDENTIFIED WITH 'mysql_native_password' REQUIRE NONE/,
   );
+  db.close();
 });
 
 Deno.test("accounts: isAccountStatement picks the statements it runs", () => {

@@ -1,0 +1,150 @@
+/**
+ * Running a compiled plan: binding the statement's literals, parameters and variables, running
+ * it on the session's store connection inside the right transaction, and shaping the result as
+ * MySQL returns it (metadata, values, affected rows, insert id, info text).
+ */
+
+import type { Plan, Slot } from "./plan.ts";
+import type { ColumnMeta, OkResult, RowsResult, SqlValue, StatementResult } from "./types.ts";
+import { expressionMeta } from "./column_meta.ts";
+import { withBusyRetry } from "./transaction_state.ts";
+import { mapStoreError } from "../store/store_errors.ts";
+import type { Session } from "./session.ts";
+
+type Bind = null | number | bigint | string | Uint8Array;
+
+/** The bound value of a SQL value: integers as bigint (node:sqlite binds numbers as REAL). */
+export function bindValue(v: unknown): Bind {
+  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
+  if (typeof v === "boolean") return v ? 1n : 0n;
+  if (v === undefined) return null;
+  return v as Bind;
+}
+
+function bindSlots(s: Session, slots: Slot[], literals: readonly unknown[], params: readonly SqlValue[]): Bind[] {
+  const out = new Array<Bind>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    switch (slot.kind) {
+      case "lit":
+        out[i] = literals[slot.index] as Bind;
+        break;
+      case "param":
+        out[i] = bindValue(params[slot.index]);
+        break;
+      case "uservar":
+        out[i] = bindValue(s.getUserVar(slot.name));
+        break;
+      case "sysvar":
+        out[i] = bindValue(s.sysVar(slot.name, slot.scope));
+        break;
+      case "const":
+        out[i] = bindValue(slot.value);
+    }
+  }
+  return out;
+}
+
+function normalizeRow(row: unknown[], plan: Plan): SqlValue[] {
+  const conv = plan.converters;
+  for (let c = 0; c < row.length; c++) {
+    let v = row[c];
+    if (typeof v === "bigint" && v >= -9007199254740991n && v <= 9007199254740991n) v = Number(v);
+    const f = conv[c];
+    row[c] = f ? f(v) : v;
+  }
+  return row as SqlValue[];
+}
+
+function resultColumns(plan: Plan, rows: SqlValue[][], sql: string, s: Session): ColumnMeta[] {
+  const out = new Array<ColumnMeta>(plan.columns.length);
+  for (let c = 0; c < plan.columns.length; c++) {
+    const name = plan.names[c]!;
+    let meta = plan.columns[c] ?? null;
+    let display: string | null = null;
+    if (name.kind === "text") display = s.itemText(sql, name.from, name.to);
+    else if (name.kind === "literal") display = s.tokenValue(name.token);
+    if (meta === null) {
+      let sample: unknown = null;
+      for (const r of rows) {
+        if (r[c] !== null) {
+          sample = r[c];
+          break;
+        }
+      }
+      meta = expressionMeta(display ?? plan.stmt.columns()[c]!.name, sample);
+    } else if (display !== null && display !== meta.name) {
+      meta = { ...meta, name: display };
+    }
+    out[c] = meta;
+  }
+  return out;
+}
+
+function runSelect(s: Session, plan: Plan, sql: string, args: Bind[]): RowsResult {
+  const raw = withBusyRetry(s, () => plan.stmt.all(...args)) as unknown as unknown[][];
+  const rows = plan.bigInts || plan.converters.some((c) => c !== null)
+    ? raw.map((r) => normalizeRow(r, plan))
+    : raw as SqlValue[][];
+  s.foundRowsValue = rows.length;
+  if (plan.foundRows) {
+    const fr = plan.foundRows;
+    const counted = fr.stmt.all(...args.slice(0, fr.slots.length)) as unknown as unknown[][];
+    s.foundRowsValue = Number(counted[0]?.[0] ?? 0);
+  }
+  s.rowCountValue = -1;
+  return { kind: "rows", columns: resultColumns(plan, rows, sql, s), rows };
+}
+
+function runWrite(s: Session, plan: Plan, args: Bind[]): OkResult {
+  s.beginWriteCounters(plan);
+  const r = withBusyRetry(s, () => plan.stmt.run(...args));
+  const changes = Number(r.changes);
+  const w = s.writeCounters;
+  let affected = changes;
+  let info = "";
+  let insertId: number | bigint = 0;
+  const warnings = s.warningCount();
+  if (plan.kind === "insert") {
+    if (plan.upsert) affected = changes + w.upserts;
+    if (w.generated > 0 && changes > 0) {
+      const last = BigInt(r.lastInsertRowid);
+      const first = last - BigInt(Math.min(w.generated, changes) - 1);
+      insertId = first <= 9007199254740991n ? Number(first) : first;
+      s.lastInsertIdValue = insertId;
+    } else if (plan.target?.columns.some((c) => c.autoIncrement) && changes > 0) {
+      insertId = Number(r.lastInsertRowid);
+    }
+    if (plan.rowCount > 1 || plan.rowCount === 0) {
+      const records = plan.rowCount === 0 ? changes : plan.rowCount;
+      const dups = plan.upsert ? w.upserts : plan.ignore ? records - changes : 0;
+      info = `Records: ${records}  Duplicates: ${dups}  Warnings: ${warnings}`;
+    }
+  } else if (plan.kind === "update") {
+    affected = w.changed.size;
+    info = `Rows matched: ${changes}  Changed: ${w.changed.size}  Warnings: ${warnings}`;
+  }
+  s.rowCountValue = affected;
+  return { kind: "ok", affectedRows: affected, insertId, warnings, info };
+}
+
+/** Run a plan with the statement's literals and (for prepared statements) parameters. */
+export function runPlan(s: Session, plan: Plan, sql: string, literals: readonly unknown[], params: readonly SqlValue[]): StatementResult {
+  const args = bindSlots(s, plan.slots, literals, params);
+  s.beforeStatement(plan.writes);
+  try {
+    if (plan.kind === "select") {
+      const result = runSelect(s, plan, sql, args);
+      if (plan.intoVars.length > 0) return s.assignInto(plan.intoVars, result);
+      return result;
+    }
+    return runWrite(s, plan, args);
+  } catch (e) {
+    throw mapStoreError(e, {
+      duplicate: (cols) => s.duplicateError(plan.target, cols),
+      db: s.currentDb,
+    });
+  } finally {
+    s.afterStatement();
+  }
+}
