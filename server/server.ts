@@ -29,6 +29,9 @@ export interface ServerStartOptions {
   validateGlobal?: (name: string, value: string | number) => string | number;
 }
 
+/** How long `close()` waits for session threads to end their sessions. */
+const CLOSE_WAIT_MS = 5000;
+
 /** A running server. Dispose it with `await using` or `close()`. */
 export class Server {
   readonly registry: ConnectionRegistry;
@@ -105,7 +108,7 @@ export class Server {
       conn.close();
       return;
     }
-    const maxAllowedPacket = Number(this.registry.globals["max_allowed_packet"] ?? 67108864);
+    const maxAllowedPacket = Number(this.registry.globals.get("max_allowed_packet") ?? 67108864);
     const framer = new PacketFramer({ maxPacketSize: maxAllowedPacket });
     const vio = new Vio(conn, framer);
     const id = this.registry.nextConnectionId();
@@ -131,7 +134,13 @@ export class Server {
     }
     await Promise.all(this.#accepting);
     this.registry.closeAll();
-    await this.registry.whenEmpty();
+    // A session thread stuck in synchronous code never answers its hangup (DENO_NOTES:
+    // terminate() does not stop it either); do not wait for it forever.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+    await Promise.race([this.registry.whenEmpty(), bound]);
+    clearTimeout(timer);
+    this.registry.abandonAll();
     if (this.#socketPath) await Deno.remove(this.#socketPath).catch(() => {});
   }
 

@@ -51,6 +51,8 @@ const COMMAND_NAMES: Record<number, string> = {
 export interface ConnectionHost {
   readonly datadir: string;
   readonly globals: GlobalVariables;
+  /** Catalog epoch shared by every session thread. */
+  readonly catalogEpoch: SharedArrayBuffer;
   readonly startedAt: number;
   /** One more client command (the Questions counter). */
   countQuestion(): void;
@@ -80,7 +82,11 @@ export class ClientConnection implements SessionThreadOwner {
   #info: Uint8Array | null = null;
   #ended = false;
 
-  constructor(id: number, vio: Vio, options: { host: ConnectionHost; thread: SessionThread; framer: PacketFramer }) {
+  constructor(
+    id: number,
+    vio: Vio,
+    options: { host: ConnectionHost; thread: SessionThread; framer: PacketFramer },
+  ) {
     this.id = id;
     this.vio = vio;
     this.#host = options.host;
@@ -100,9 +106,10 @@ export class ClientConnection implements SessionThreadOwner {
       globals: host.globals,
       startedAt: host.startedAt,
       control: this.control.buffer as SharedArrayBuffer,
+      catalogEpoch: host.catalogEpoch,
     });
     // connect_timeout bounds the whole handshake (sql/sql_connect.cc uses it for the login).
-    const connectTimeout = Number(host.globals["connect_timeout"] ?? 10);
+    const connectTimeout = Number(host.globals.get("connect_timeout") ?? 10);
     this.vio.armReadTimeout(connectTimeout * 1000, () => this.vio.close());
     this.vio.start({
       onPacket: (seq, payload) => this.#onPacket(seq, payload),
@@ -154,7 +161,9 @@ export class ClientConnection implements SessionThreadOwner {
   #logAborted(why: string): void {
     if (!this.#authenticated) return;
     logWarning(
-      `Aborted connection ${this.id} to db: '${this.#db ?? "unconnected"}' user: '${this.#user}' host: '${this.vio.peer.host}' (${why})`,
+      `Aborted connection ${this.id} to db: '${
+        this.#db ?? "unconnected"
+      }' user: '${this.#user}' host: '${this.vio.peer.host}' (${why})`,
       this.id,
     );
   }
@@ -215,8 +224,17 @@ export class ClientConnection implements SessionThreadOwner {
       const value = await this.#host.serveRpc(this, op, args);
       this.#thread.post({ t: "rpc-reply", id, ok: true, value });
     } catch (error) {
-      const e = error instanceof MysqlError ? error : new MysqlError(ER.ER_UNKNOWN_COM_ERROR, String(error));
-      this.#thread.post({ t: "rpc-reply", id, ok: false, code: e.code, message: e.message, sqlState: e.sqlState });
+      const e = error instanceof MysqlError
+        ? error
+        : new MysqlError(ER.ER_UNKNOWN_COM_ERROR, String(error));
+      this.#thread.post({
+        t: "rpc-reply",
+        id,
+        ok: false,
+        code: e.code,
+        message: e.message,
+        sqlState: e.sqlState,
+      });
     }
   }
 
@@ -237,7 +255,11 @@ export class ClientConnection implements SessionThreadOwner {
 
   /** KILL [QUERY|CONNECTION]: flag the session; a connection kill also drops the socket. */
   kill(queryOnly: boolean): void {
-    Atomics.store(this.control, ControlSlot.KILL, queryOnly ? KillState.KILL_QUERY : KillState.KILL_CONNECTION);
+    Atomics.store(
+      this.control,
+      ControlSlot.KILL,
+      queryOnly ? KillState.KILL_QUERY : KillState.KILL_CONNECTION,
+    );
     Atomics.notify(this.control, ControlSlot.KILL);
     if (!queryOnly) {
       this.#quitting = true;
@@ -249,6 +271,15 @@ export class ClientConnection implements SessionThreadOwner {
   close(): void {
     this.#quitting = true;
     this.vio.close();
+  }
+
+  /** Give up on the session thread (server stop): terminate it and forget the connection. */
+  abandon(): void {
+    this.vio.close();
+    this.#ended = true;
+    this.#thread.attach(null);
+    this.#thread.terminate();
+    this.#host.release(this, null);
   }
 
   /** This connection's row in SHOW PROCESSLIST. */

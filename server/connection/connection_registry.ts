@@ -38,6 +38,7 @@ export class ConnectionRegistry implements ConnectionHost {
   readonly datadir: string;
   readonly globals: GlobalVariables;
   readonly startedAt = Date.now();
+  readonly catalogEpoch = new SharedArrayBuffer(4);
 
   #connections = new Map<number, ClientConnection>();
   #nextId = 1;
@@ -55,7 +56,7 @@ export class ConnectionRegistry implements ConnectionHost {
 
   constructor(options: ConnectionRegistryOptions) {
     this.datadir = options.datadir;
-    this.globals = { ...options.globals };
+    this.globals = new Map(options.globals);
     this.#options = options;
   }
 
@@ -111,12 +112,20 @@ export class ConnectionRegistry implements ConnectionHost {
     for (const connection of this.#connections.values()) connection.close();
   }
 
+  /** Drop the connections whose threads did not end: terminate them without waiting. */
+  abandonAll(): void {
+    for (const connection of [...this.#connections.values()]) connection.abandon();
+  }
+
   serveRpc(from: ClientConnection, op: string, args: unknown[]): Promise<unknown> {
     switch (op) {
       case "processList":
         return Promise.resolve(this.processList());
       case "kill": {
-        const [id, options] = args as [number, { queryOnly: boolean; byUser: string; canKillAny: boolean }];
+        const [id, options] = args as [
+          number,
+          { queryOnly: boolean; byUser: string; canKillAny: boolean },
+        ];
         this.kill(id, options);
         return Promise.resolve(undefined);
       }
@@ -131,7 +140,9 @@ export class ConnectionRegistry implements ConnectionHost {
         this.#options.onShutdownRequest(String(args[0] ?? from.user));
         return Promise.resolve(undefined);
     }
-    return Promise.reject(new MysqlError(ER.ER_UNKNOWN_COM_ERROR, `Unknown server operation ${op}`));
+    return Promise.reject(
+      new MysqlError(ER.ER_UNKNOWN_COM_ERROR, `Unknown server operation ${op}`),
+    );
   }
 
   /** Rows of SHOW PROCESSLIST, by connection id. */
@@ -176,7 +187,7 @@ export class ConnectionRegistry implements ConnectionHost {
   setGlobalVariable(name: string, value: string | number): void {
     const key = name.toLowerCase();
     const checked = this.#options.validateGlobal ? this.#options.validateGlobal(key, value) : value;
-    this.globals[key] = checked;
+    this.globals.set(key, checked);
     for (const connection of this.#connections.values()) connection.globalChanged(key, checked);
   }
 }

@@ -9,7 +9,13 @@
  * forwards each record to the main thread, which writes it (one writer, no interleaving).
  */
 
-import { configureSync, getLogger, type LogLevel, type LogRecord, resetSync } from "@logtape/logtape";
+import {
+  configureSync,
+  getLogger,
+  type LogLevel,
+  type LogRecord,
+  resetSync,
+} from "@logtape/logtape";
 
 /** The LogTape category of every server log record. */
 export const LOG_CATEGORY = "mydeno";

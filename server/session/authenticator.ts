@@ -29,7 +29,11 @@ import {
   CLIENT_TRANSACTIONS,
   SERVER_STATUS_AUTOCOMMIT,
 } from "../../protocol/constants.ts";
-import { generateScramble, verifyCachingSha2Fast, verifyNativePassword } from "../../protocol/auth.ts";
+import {
+  generateScramble,
+  verifyCachingSha2Fast,
+  verifyNativePassword,
+} from "../../protocol/auth.ts";
 import {
   decodeHandshakeResponse41,
   type HandshakeResponse41,
@@ -60,6 +64,20 @@ const CACHING_SHA2_PLUGIN = "caching_sha2_password";
 const DEFAULT_COLLATION = 45;
 /** AuthMoreData byte of caching_sha2_password: the fast path succeeded. */
 const FAST_AUTH_SUCCESS = new Uint8Array([0x03]);
+
+/** ER_ACCOUNT_HAS_BEEN_LOCKED (MySQL 8.0). */
+const ER_ACCOUNT_HAS_BEEN_LOCKED = 3118;
+
+/**
+ * The plugin to verify `account` with when the client offers `wanted`: the client's own when
+ * the account has that plugin's hash (or no password at all), else the other one.
+ */
+function pluginFor(account: StoredAccount, wanted: string): string {
+  const noPassword = account.nativeHash.length === 0 && account.sha2Hash.length === 0;
+  if (wanted === NATIVE_PLUGIN && (noPassword || account.nativeHash.length > 0)) return wanted;
+  if (wanted === CACHING_SHA2_PLUGIN && (noPassword || account.sha2Hash.length > 0)) return wanted;
+  return account.nativeHash.length > 0 || noPassword ? NATIVE_PLUGIN : CACHING_SHA2_PLUGIN;
+}
 
 /** A login to check: from HandshakeResponse41 or COM_CHANGE_USER. */
 interface LoginRequest {
@@ -104,16 +122,22 @@ export class Authenticator {
   onPacket(payload: Uint8Array): boolean {
     const pending = this.#pending;
     if (pending !== null) {
-      // The answer to our AuthSwitchRequest: the raw mysql_native_password response.
+      // The answer to our AuthSwitchRequest: the raw response of the plugin we asked for.
       this.#pending = null;
-      return this.#finish({ ...pending, authResponse: payload }, NATIVE_PLUGIN);
+      const account = this.#session.services.accounts.findAccount(
+        pending.username,
+        this.#session.peer.host,
+      );
+      return this.#finish({ ...pending, authResponse: payload }, pending.authPluginName!, account);
     }
     if (!this.#greeted) throw new MysqlError(ER.ER_HANDSHAKE_ERROR, "Bad handshake");
     let response: HandshakeResponse41;
     try {
       response = decodeHandshakeResponse41(payload);
     } catch (error) {
-      if (error instanceof ProtocolError) throw new MysqlError(ER.ER_HANDSHAKE_ERROR, "Bad handshake");
+      if (error instanceof ProtocolError) {
+        throw new MysqlError(ER.ER_HANDSHAKE_ERROR, "Bad handshake");
+      }
       throw error;
     }
     const plugin = response.capabilities & CLIENT_PLUGIN_AUTH ? response.authPluginName : null;
@@ -129,26 +153,37 @@ export class Authenticator {
   }
 
   #login(request: LoginRequest): boolean {
-    const plugin = request.authPluginName ?? NATIVE_PLUGIN;
-    if (plugin === NATIVE_PLUGIN || plugin === CACHING_SHA2_PLUGIN) return this.#finish(request, plugin);
-    // Any other plugin (sha256_password, client_ed25519, ...): ask for ours with the same
-    // scramble, as MySQL does when the client guessed a plugin the account does not use.
-    this.#pending = request;
-    writeAuthSwitchRequest(this.#session.out, NATIVE_PLUGIN, this.#scramble);
+    const account = this.#session.services.accounts.findAccount(
+      request.username,
+      this.#session.peer.host,
+    );
+    const wanted = request.authPluginName ?? NATIVE_PLUGIN;
+    const plugin = account ? pluginFor(account, wanted) : wanted;
+    if (plugin === wanted) return this.#finish(request, plugin, account);
+    // The client guessed a plugin we cannot verify for this account (sha256_password,
+    // client_ed25519, or caching_sha2 for an account with only a native hash): ask for one
+    // we can, with the same scramble, as MySQL's AuthSwitchRequest does.
+    this.#pending = { ...request, authPluginName: plugin };
+    writeAuthSwitchRequest(this.#session.out, plugin, this.#scramble);
     return false;
   }
 
-  #finish(request: LoginRequest, plugin: string): boolean {
+  #finish(request: LoginRequest, plugin: string, account: StoredAccount | null): boolean {
     const session = this.#session;
     const host = session.peer.host;
     const authData = request.authResponse;
-    const account = session.services.accounts.findAccount(request.username, host);
     if (!account || !this.#verify(account, plugin, authData)) {
       const message = `Access denied for user '${request.username}'@'${host}' (using password: ${
         authData.length > 0 ? "YES" : "NO"
       })`;
       logWarning(message, session.connectionId);
       throw new MysqlError(ER.ER_ACCESS_DENIED_ERROR, message);
+    }
+    if (account.locked) {
+      throw new MysqlError(
+        ER_ACCOUNT_HAS_BEEN_LOCKED,
+        `Access denied for user '${request.username}'@'${host}'. Account is locked.`,
+      );
     }
     if (plugin === CACHING_SHA2_PLUGIN && authData.length > 0) {
       writeAuthMoreData(session.out, FAST_AUTH_SUCCESS);

@@ -45,7 +45,10 @@ import {
 
 /** Handles one command packet (`payload[0]` is the command byte) by appending its reply to
  * `session.out`; throws `MysqlError` to answer ERR. */
-export type CommandHandler = (session: ProtocolSession, payload: Uint8Array) => void | Promise<void>;
+export type CommandHandler = (
+  session: ProtocolSession,
+  payload: Uint8Array,
+) => void | Promise<void>;
 
 /** COM_CHANGE_USER: log in again as another user. */
 function comChangeUser(session: ProtocolSession, payload: Uint8Array): void {

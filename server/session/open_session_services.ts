@@ -1,28 +1,86 @@
-// SCRATCH smoke implementation (temporary; replaced when engine/auth land)
-import type { SessionServices } from "./session_services.ts";
-import type { SqlSession, StatementResult } from "../sql/types.ts";
+/**
+ * Open what a session worker needs from the rest of the server: the SQL engine over the store
+ * in the datadir and the account store. Done once per worker; both are kept across sessions.
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import { AccountStore } from "../auth/account_store.ts";
+import { storePathOf } from "../datadir.ts";
+import { openEngine } from "../sql/engine.ts";
+import type { ServerLink, SessionIdentity, SqlSession } from "../sql/types.ts";
+import { openStoreConnection } from "../store/store.ts";
+import { SERVER_VERSION } from "../version.ts";
+import type { AccountLookup, SessionServices, StoredAccount } from "./session_services.ts";
+
+/** The services of one worker, with the means to close them. */
 export interface OpenedServices extends SessionServices {
-  globalChanged(name: string, value: string | number): void;
+  /** Close the engine and the account store. Safe to call twice. */
   close(): void;
 }
-export function openSessionServices(_options: { datadir: string }): OpenedServices {
+
+/** Options of `openSessionServices`. */
+export interface OpenSessionServicesOptions {
+  datadir: string;
+  /** Catalog epoch shared by every worker (SharedArrayBuffer of Int32 slots). */
+  catalogEpoch: SharedArrayBuffer;
+  /** The global variables as this worker knows them now. */
+  globals: () => ReadonlyMap<string, string | number>;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Account lookups on the worker's own store connection. */
+class StoreAccountLookup implements AccountLookup {
+  #db: DatabaseSync;
+  #accounts: AccountStore;
+
+  constructor(path: string) {
+    this.#db = openStoreConnection(path);
+    this.#accounts = new AccountStore(this.#db);
+  }
+
+  findAccount(user: string, host: string): StoredAccount | null {
+    const match = this.#accounts.findAccount(user, host);
+    if (!match) return null;
+    return {
+      user: match.user,
+      host: match.host,
+      nativeHash: match.nativeHash ?? EMPTY,
+      sha2Hash: match.sha2Hash ?? EMPTY,
+      locked: match.locked,
+    };
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+/** Open the engine and account store of `datadir`. */
+export function openSessionServices(options: OpenSessionServicesOptions): OpenedServices {
+  const path = storePathOf(options.datadir);
+  const engine = openEngine({
+    path,
+    serverVersion: SERVER_VERSION,
+    catalogEpoch: new Int32Array(options.catalogEpoch),
+  });
+  let accounts: StoreAccountLookup;
+  try {
+    accounts = new StoreAccountLookup(path);
+  } catch (error) {
+    engine.close();
+    throw error;
+  }
   return {
-    accounts: { findAccount: (user) => user === "root" ? { user, host: "localhost", nativeHash: new Uint8Array(0), sha2Hash: new Uint8Array(0) } : null },
+    accounts,
     engine: {
-      openSession(identity): SqlSession {
-        const exec = (sql: string): StatementResult => {
-          if (/^select/i.test(sql.trim())) return { kind: "rows", columns: [{ name: "1", orgName: "", table: "", orgTable: "", db: "", type: 8, flags: 129, length: 1, decimals: 0, charset: 63 }], rows: [[1]] };
-          return { kind: "ok", affectedRows: 0, insertId: 0, warnings: 0, info: "" };
-        };
-        return {
-          identity, currentDb: null, inTransaction: false, autocommit: true,
-          splitStatements: (s) => s.split(";").filter((x) => x.trim()),
-          execute: (s) => Promise.resolve(exec(s)),
-          prepare: (s) => ({ info: { paramCount: (s.match(/\?/g) ?? []).length, columns: [] }, execute: () => Promise.resolve(exec(s)), close() {} }),
-          useDatabase() {}, fieldList: () => [], getVariable: () => null, reset() {}, close() {},
-        };
+      openSession(identity: SessionIdentity, link: ServerLink): SqlSession {
+        return engine.openSession(identity, link, options.globals);
       },
     },
-    globalChanged() {}, close() {},
+    close() {
+      accounts.close();
+      engine.close();
+    },
   };
 }

@@ -23,7 +23,12 @@ export class PreparedStatementRegistry {
 
   /** Register a statement; returns its new id. */
   add(statement: PreparedStatement): PreparedEntry {
-    const entry: PreparedEntry = { id: this.#nextId++, statement, paramTypes: null, longData: new Map() };
+    const entry: PreparedEntry = {
+      id: this.#nextId++,
+      statement,
+      paramTypes: null,
+      longData: new Map(),
+    };
     this.#entries.set(entry.id, entry);
     return entry;
   }

@@ -98,10 +98,12 @@ export class ProtocolSession {
   receive(seq: number, payload: Uint8Array): void {
     if (this.#closed) return;
     this.#queue.push([seq, payload]);
-    this.#running ??= this.#drain();
+    if (this.#running === null) this.#running = this.#drain();
   }
 
   async #drain(): Promise<void> {
+    // Let `receive` store the promise before the loop can end and clear it.
+    await null;
     while (this.#queue.length > 0 && !this.#closed) {
       const [seq, payload] = this.#queue.shift()!;
       this.out.sequenceId = seq + 1;
@@ -148,7 +150,8 @@ export class ProtocolSession {
 
   /** The session's max_allowed_packet. */
   maxAllowedPacket(): number {
-    const value = this.sql?.getVariable("max_allowed_packet") ?? this.globals["max_allowed_packet"];
+    const value = this.sql?.getVariable("max_allowed_packet") ??
+      this.globals.get("max_allowed_packet");
     return Number(value ?? 67108864);
   }
 
@@ -190,7 +193,13 @@ export class ProtocolSession {
 
   /** Append an OK packet (for a statement result when given). */
   writeOk(result?: OkResult, extraFlags = 0): void {
-    const options: Parameters<typeof writeOk>[1] = { statusFlags: this.statusFlags() | extraFlags };
+    const options: Parameters<typeof writeOk>[1] = {
+      statusFlags: this.statusFlags() | extraFlags,
+      // MySQL's net_send_ok writes the info as string<lenenc> (net_store_data) with or without
+      // CLIENT_SESSION_TRACK, and libmariadb reads it so; the codec does that only in its
+      // session-track mode, which sends no state changes, so the bytes are MySQL's.
+      sessionTrack: true,
+    };
     if (result) {
       options.affectedRows = result.affectedRows;
       options.lastInsertId = result.insertId;
@@ -209,7 +218,10 @@ export class ProtocolSession {
       e = new MysqlError(ER_MALFORMED_PACKET, "Malformed communication packet.");
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      logWarning(`Unexpected error in connection ${this.connectionId}: ${message}`, this.connectionId);
+      logWarning(
+        `Unexpected error in connection ${this.connectionId}: ${message}`,
+        this.connectionId,
+      );
       e = new MysqlError(ER_UNKNOWN_ERROR, message);
     }
     writeErr(this.out, { code: e.code, sqlState: e.sqlState, message: e.message });

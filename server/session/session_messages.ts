@@ -11,7 +11,7 @@ import type { ErrorLogEntry } from "../log/error_log.ts";
 import type { PeerAddress } from "../vio/peer_address.ts";
 
 /** Global system variables as the main thread holds them. */
-export type GlobalVariables = Record<string, string | number>;
+export type GlobalVariables = Map<string, string | number>;
 
 /** Slots of the per-worker shared control array (`Int32Array` over a SharedArrayBuffer). */
 export const ControlSlot = {
@@ -43,6 +43,8 @@ export type ToWorker =
     startedAt: number;
     /** Shared control array (see `ControlSlot`). */
     control: SharedArrayBuffer;
+    /** Catalog epoch shared by all workers (the engine reloads its catalog when it moves). */
+    catalogEpoch: SharedArrayBuffer;
   }
   /** One client packet. `payload` owns its buffer (transferred). */
   | { t: "packet"; seq: number; payload: Uint8Array }

@@ -22,6 +22,8 @@ export interface StoredAccount {
   nativeHash: Uint8Array;
   /** caching_sha2_password fast-path hash SHA256(SHA256(password)); empty for no password. */
   sha2Hash: Uint8Array;
+  /** ACCOUNT LOCK: logins are refused. */
+  locked: boolean;
 }
 
 /** Finds the account a client authenticates as. */

@@ -8,7 +8,7 @@
  */
 
 import { configureWorkerLog, logWarning } from "../log/error_log.ts";
-import { openSessionServices, type OpenedServices } from "./open_session_services.ts";
+import { type OpenedServices, openSessionServices } from "./open_session_services.ts";
 import { ProtocolSession } from "./protocol_session.ts";
 import type { FromWorker, ToWorker } from "./session_messages.ts";
 
@@ -21,9 +21,16 @@ configureWorkerLog((entry) => post({ t: "log", entry }));
 
 let services: OpenedServices | null = null;
 let session: ProtocolSession | null = null;
+/** Global variables as the main thread last sent them; `global` messages keep them current. */
+let globals = new Map<string, string | number>();
 
 function openSession(message: Extract<ToWorker, { t: "open" }>): void {
-  services ??= openSessionServices({ datadir: message.datadir });
+  globals = message.globals;
+  services ??= openSessionServices({
+    datadir: message.datadir,
+    catalogEpoch: message.catalogEpoch,
+    globals: () => globals,
+  });
   session = new ProtocolSession({
     connectionId: message.connectionId,
     peer: message.peer,
@@ -67,8 +74,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         session?.link.settle(message);
         return;
       case "global":
-        session?.globals && (session.globals[message.name] = message.value);
-        services?.globalChanged(message.name, message.value);
+        globals.set(message.name, message.value);
         return;
       case "exit":
         exit();

@@ -73,7 +73,9 @@ export async function comStmtExecute(session: ProtocolSession, payload: Uint8Arr
   entry.paramTypes = decoded.types;
   const params = decoded.values as SqlValue[];
   if (longData.size > 0) {
-    for (const [index, chunks] of longData) params[index] = joinLongData(chunks, decoded.types[index]);
+    for (const [index, chunks] of longData) {
+      params[index] = joinLongData(chunks, decoded.types[index]);
+    }
     longData.clear();
   }
   const result = await entry.statement.execute(params);

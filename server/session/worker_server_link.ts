@@ -43,7 +43,10 @@ export class WorkerServerLink implements ServerLink {
     return this.#call("processList", []);
   }
 
-  kill(id: number, options: { queryOnly: boolean; byUser: string; canKillAny: boolean }): Promise<void> {
+  kill(
+    id: number,
+    options: { queryOnly: boolean; byUser: string; canKillAny: boolean },
+  ): Promise<void> {
     return this.#call("kill", [id, options]);
   }
 

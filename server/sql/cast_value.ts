@@ -2,7 +2,14 @@
 
 import type { FunctionHost } from "./function_host.ts";
 import { textOf } from "./column_values.ts";
-import { formatDate, formatDateTime, formatTime, parseDateTime, parseTime, validDate } from "./mysql_time.ts";
+import {
+  formatDate,
+  formatDateTime,
+  formatTime,
+  parseDateTime,
+  parseTime,
+  validDate,
+} from "./mysql_time.ts";
 
 const encoder = new TextEncoder();
 
@@ -40,7 +47,9 @@ export function castValue(v: unknown, type: string, host: FunctionHost): unknown
     case "DECIMAL": {
       const scale = b ?? 0;
       const f = 10 ** scale;
-      return (Math.sign(leadingNumber(v)) * Math.round(Math.abs(leadingNumber(v)) * f) / f).toFixed(scale);
+      return (Math.sign(leadingNumber(v)) * Math.round(Math.abs(leadingNumber(v)) * f) / f).toFixed(
+        scale,
+      );
     }
     case "DOUBLE":
     case "FLOAT":

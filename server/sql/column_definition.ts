@@ -96,7 +96,12 @@ export function parseDataType(cur: TokenCursor, col: ColumnDef): void {
     col.dataType = "tinyint";
     col.length = 1;
   } else if (u === "SERIAL") {
-    Object.assign(col, { dataType: "bigint", unsigned: true, nullable: false, autoIncrement: true });
+    Object.assign(col, {
+      dataType: "bigint",
+      unsigned: true,
+      nullable: false,
+      autoIncrement: true,
+    });
   } else if (["DECIMAL", "DEC", "NUMERIC", "FIXED"].includes(u)) {
     col.dataType = "decimal";
     const [p, s] = lengths(cur);
@@ -134,7 +139,11 @@ function parseStringOrTemporalType(cur: TokenCursor, col: ColumnDef, u: string):
   } else if (u === "TEXT" || u === "BLOB") {
     const [n] = lengths(cur);
     const base = u.toLowerCase();
-    col.dataType = n === null || n > 65535 ? (n !== null && n > 16777215 ? `long${base}` : n === null ? base : `medium${base}`) : n < 256 ? `tiny${base}` : base;
+    col.dataType = n === null || n > 65535
+      ? (n !== null && n > 16777215 ? `long${base}` : n === null ? base : `medium${base}`)
+      : n < 256
+      ? `tiny${base}`
+      : base;
   } else if (u === "LONG") {
     col.dataType = cur.acceptWord("VARBINARY") ? "mediumblob" : "mediumtext";
     cur.acceptWord("VARCHAR");
@@ -142,7 +151,10 @@ function parseStringOrTemporalType(cur: TokenCursor, col: ColumnDef, u: string):
     col.dataType = u.toLowerCase();
     const [fsp] = lengths(cur);
     if (fsp !== null && fsp > 6) {
-      throw new MysqlError(1426, `Too-big precision ${fsp} specified for '${col.name}'. Maximum is 6.`);
+      throw new MysqlError(
+        1426,
+        `Too-big precision ${fsp} specified for '${col.name}'. Maximum is 6.`,
+      );
     }
     col.scale = fsp;
   } else if (u === "YEAR") {
@@ -160,16 +172,28 @@ function parseStringOrTemporalType(cur: TokenCursor, col: ColumnDef, u: string):
 }
 
 /** Parse `name type attributes...` up to `,` or `)`. */
-export function parseColumnDefinition(cur: TokenCursor, tableCharset: string, tableCollation: string): ParsedColumn {
+export function parseColumnDefinition(
+  cur: TokenCursor,
+  tableCharset: string,
+  tableCollation: string,
+): ParsedColumn {
   const name = cur.ident();
   const col = blank(name, "");
   parseDataType(cur, col);
   const parsed: ParsedColumn = { column: col, primary: false, unique: false, key: false };
   if (col.dataType === "bigint" && col.autoIncrement && !col.nullable) parsed.unique = true;
-  while (!cur.atEnd() && !cur.isOp(",") && !cur.isOp(")")) parseAttribute(cur, parsed);
+  while (
+    !cur.atEnd() && !cur.isOp(",") && !cur.isOp(")") && !cur.isWord("FIRST") && !cur.isWord("AFTER")
+  ) {
+    parseAttribute(cur, parsed);
+  }
   if (isTextType(col.dataType)) {
-    col.charset ??= col.collation ? col.collation.slice(0, col.collation.indexOf("_")) : tableCharset;
-    col.collation ??= col.charset === tableCharset ? tableCollation : findCharset(col.charset)?.defaultCollation ?? tableCollation;
+    col.charset ??= col.collation
+      ? col.collation.slice(0, col.collation.indexOf("_"))
+      : tableCharset;
+    col.collation ??= col.charset === tableCharset
+      ? tableCollation
+      : findCharset(col.charset)?.defaultCollation ?? tableCollation;
   }
   if (parsed.primary) col.nullable = false;
   return parsed;
@@ -223,7 +247,10 @@ function setCollation(cur: TokenCursor, col: ColumnDef): void {
 /** CURRENT_TIMESTAMP[(n)] / NOW([n]) / LOCALTIMESTAMP ...; returns the fsp. */
 function nowFunction(cur: TokenCursor): number {
   const t = cur.next();
-  if (t.kind !== "word" || !["CURRENT_TIMESTAMP", "NOW", "LOCALTIME", "LOCALTIMESTAMP"].includes(t.upper)) {
+  if (
+    t.kind !== "word" ||
+    !["CURRENT_TIMESTAMP", "NOW", "LOCALTIME", "LOCALTIMESTAMP"].includes(t.upper)
+  ) {
     cur.pos--;
     throw cur.error();
   }
@@ -237,7 +264,10 @@ function nowFunction(cur: TokenCursor): number {
 
 function parseDefault(cur: TokenCursor): ColumnDef["default"] {
   const t = cur.peek();
-  if (t.kind === "word" && ["CURRENT_TIMESTAMP", "NOW", "LOCALTIME", "LOCALTIMESTAMP"].includes(t.upper)) {
+  if (
+    t.kind === "word" &&
+    ["CURRENT_TIMESTAMP", "NOW", "LOCALTIME", "LOCALTIMESTAMP"].includes(t.upper)
+  ) {
     return { kind: "now", fsp: nowFunction(cur) };
   }
   if (cur.isOp("(")) {

@@ -61,7 +61,13 @@ function typeMeta(col: ColumnDef): [number, number, number, number, number] {
     case "decimal": {
       const p = col.length ?? 10;
       const s = col.scale ?? 0;
-      return [ColumnType.NEWDECIMAL, p + (s > 0 ? 1 : 0) + (col.unsigned ? 0 : 1), s, bin, ColumnFlag.NUM];
+      return [
+        ColumnType.NEWDECIMAL,
+        p + (s > 0 ? 1 : 0) + (col.unsigned ? 0 : 1),
+        s,
+        bin,
+        ColumnFlag.NUM,
+      ];
     }
     case "float":
       return [ColumnType.FLOAT, 12, col.scale ?? 31, bin, ColumnFlag.NUM];
@@ -70,15 +76,39 @@ function typeMeta(col: ColumnDef): [number, number, number, number, number] {
     case "bit":
       return [ColumnType.BIT, col.length ?? 1, 0, bin, ColumnFlag.UNSIGNED];
     case "year":
-      return [ColumnType.YEAR, 4, 0, bin, ColumnFlag.UNSIGNED | ColumnFlag.ZEROFILL | ColumnFlag.NUM];
+      return [
+        ColumnType.YEAR,
+        4,
+        0,
+        bin,
+        ColumnFlag.UNSIGNED | ColumnFlag.ZEROFILL | ColumnFlag.NUM,
+      ];
     case "date":
       return [ColumnType.DATE, 10, 0, bin, ColumnFlag.BINARY];
     case "time":
-      return [ColumnType.TIME, 10 + (col.scale ? col.scale + 1 : 0), col.scale ?? 0, bin, ColumnFlag.BINARY];
+      return [
+        ColumnType.TIME,
+        10 + (col.scale ? col.scale + 1 : 0),
+        col.scale ?? 0,
+        bin,
+        ColumnFlag.BINARY,
+      ];
     case "datetime":
-      return [ColumnType.DATETIME, 19 + (col.scale ? col.scale + 1 : 0), col.scale ?? 0, bin, ColumnFlag.BINARY];
+      return [
+        ColumnType.DATETIME,
+        19 + (col.scale ? col.scale + 1 : 0),
+        col.scale ?? 0,
+        bin,
+        ColumnFlag.BINARY,
+      ];
     case "timestamp":
-      return [ColumnType.TIMESTAMP, 19 + (col.scale ? col.scale + 1 : 0), col.scale ?? 0, bin, ColumnFlag.BINARY | ColumnFlag.TIMESTAMP];
+      return [
+        ColumnType.TIMESTAMP,
+        19 + (col.scale ? col.scale + 1 : 0),
+        col.scale ?? 0,
+        bin,
+        ColumnFlag.BINARY | ColumnFlag.TIMESTAMP,
+      ];
     case "char":
       return [ColumnType.STRING, chars, 0, collationId(col), 0];
     case "varchar":
@@ -91,21 +121,34 @@ function typeMeta(col: ColumnDef): [number, number, number, number, number] {
     case "set": {
       const longest = Math.max(1, ...col.values.map((v) => [...v].length));
       const len = t === "enum" ? longest * 4 : col.values.join(",").length * 4;
-      return [ColumnType.STRING, len, 0, collationId(col), t === "enum" ? ColumnFlag.ENUM : ColumnFlag.SET];
+      return [
+        ColumnType.STRING,
+        len,
+        0,
+        collationId(col),
+        t === "enum" ? ColumnFlag.ENUM : ColumnFlag.SET,
+      ];
     }
     case "json":
       return [ColumnType.JSON, 4294967295, 0, bin, ColumnFlag.BLOB | ColumnFlag.BINARY];
   }
   const blob = BLOB_LENGTH[t];
   if (blob !== undefined) {
-    if (isBinaryType(t)) return [ColumnType.BLOB, blob, 0, bin, ColumnFlag.BLOB | ColumnFlag.BINARY];
+    if (isBinaryType(t)) {
+      return [ColumnType.BLOB, blob, 0, bin, ColumnFlag.BLOB | ColumnFlag.BINARY];
+    }
     return [ColumnType.BLOB, Math.min(4294967295, blob * 4), 0, collationId(col), ColumnFlag.BLOB];
   }
   return [ColumnType.VAR_STRING, chars, 0, collationId(col), 0];
 }
 
 /** Metadata for a table column in a result, under result name `name` and table alias `alias`. */
-export function columnMeta(table: TableDef, col: ColumnDef, name: string, alias: string): ColumnMeta {
+export function columnMeta(
+  table: TableDef,
+  col: ColumnDef,
+  name: string,
+  alias: string,
+): ColumnMeta {
   const [type, length, decimals, charset, typeFlags] = typeMeta(col);
   let flags = typeFlags | keyFlags(table, col);
   if (!col.nullable) flags |= ColumnFlag.NOT_NULL;
@@ -113,9 +156,22 @@ export function columnMeta(table: TableDef, col: ColumnDef, name: string, alias:
   if (col.zerofill) flags |= ColumnFlag.ZEROFILL;
   if (col.autoIncrement) flags |= ColumnFlag.AUTO_INCREMENT;
   if (col.onUpdateNow) flags |= ColumnFlag.ON_UPDATE_NOW;
-  if (!col.nullable && col.default === null && !col.autoIncrement) flags |= ColumnFlag.NO_DEFAULT_VALUE;
+  if (!col.nullable && col.default === null && !col.autoIncrement) {
+    flags |= ColumnFlag.NO_DEFAULT_VALUE;
+  }
   if (isIntegerType(col.dataType) || col.dataType === "decimal") flags |= ColumnFlag.NUM;
-  return { name, orgName: col.name, table: alias, orgTable: table.name, db: table.db, type, flags, length, decimals, charset };
+  return {
+    name,
+    orgName: col.name,
+    table: alias,
+    orgTable: table.name,
+    db: table.db,
+    type,
+    flags,
+    length,
+    decimals,
+    charset,
+  };
 }
 
 /** Metadata for an expression column, from its first non-NULL value. */
@@ -123,19 +179,54 @@ export function expressionMeta(name: string, sample: unknown): ColumnMeta {
   const base = { name, orgName: "", table: "", orgTable: "", db: "" };
   const binNum = ColumnFlag.BINARY | ColumnFlag.NUM;
   if (typeof sample === "bigint" || (typeof sample === "number" && Number.isInteger(sample))) {
-    return { ...base, type: ColumnType.LONGLONG, flags: binNum, length: 21, decimals: 0, charset: Collation.BINARY };
+    return {
+      ...base,
+      type: ColumnType.LONGLONG,
+      flags: binNum,
+      length: 21,
+      decimals: 0,
+      charset: Collation.BINARY,
+    };
   }
   if (typeof sample === "number") {
-    return { ...base, type: ColumnType.DOUBLE, flags: binNum, length: 23, decimals: 31, charset: Collation.BINARY };
+    return {
+      ...base,
+      type: ColumnType.DOUBLE,
+      flags: binNum,
+      length: 23,
+      decimals: 31,
+      charset: Collation.BINARY,
+    };
   }
   if (sample instanceof Uint8Array) {
-    return { ...base, type: ColumnType.BLOB, flags: ColumnFlag.BINARY | ColumnFlag.BLOB, length: 65535, decimals: 0, charset: Collation.BINARY };
+    return {
+      ...base,
+      type: ColumnType.BLOB,
+      flags: ColumnFlag.BINARY | ColumnFlag.BLOB,
+      length: 65535,
+      decimals: 0,
+      charset: Collation.BINARY,
+    };
   }
   if (sample === null || sample === undefined) {
-    return { ...base, type: ColumnType.NULL, flags: ColumnFlag.BINARY, length: 0, decimals: 0, charset: Collation.BINARY };
+    return {
+      ...base,
+      type: ColumnType.NULL,
+      flags: ColumnFlag.BINARY,
+      length: 0,
+      decimals: 0,
+      charset: Collation.BINARY,
+    };
   }
   const len = Math.max(1, String(sample).length) * 4;
-  return { ...base, type: ColumnType.VAR_STRING, flags: 0, length: len, decimals: 0, charset: Collation.UTF8MB4_0900_AI_CI };
+  return {
+    ...base,
+    type: ColumnType.VAR_STRING,
+    flags: 0,
+    length: len,
+    decimals: 0,
+    charset: Collation.UTF8MB4_0900_AI_CI,
+  };
 }
 
 /** Metadata of a DECIMAL expression (SUM, AVG): values are sent as strings with `scale` digits. */

@@ -7,7 +7,14 @@
 
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import { type ColumnDef, isIntegerType } from "../store/table_def.ts";
-import { formatDate, formatDateTime, formatTime, parseDateTime, parseTime, validDate } from "./mysql_time.ts";
+import {
+  formatDate,
+  formatDateTime,
+  formatTime,
+  parseDateTime,
+  parseTime,
+  validDate,
+} from "./mysql_time.ts";
 
 /** How the current statement treats bad values. */
 export interface ConversionMode {
@@ -58,20 +65,34 @@ function bad(mode: ConversionMode, code: number, message: string): void {
 const NUMERIC_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** The numeric value of `v` for a numeric column; the leading number (with a warning) otherwise. */
-function numberOf(v: unknown, col: ColumnDef, row: number, mode: ConversionMode, kind: string): number | bigint {
+function numberOf(
+  v: unknown,
+  col: ColumnDef,
+  row: number,
+  mode: ConversionMode,
+  kind: string,
+): number | bigint {
   if (typeof v === "number" || typeof v === "bigint") return v;
   const s = textOf(v).trim();
   if (NUMERIC_RE.test(s)) {
     if (/^[+-]?\d+$/.test(s) && s.replace(/^[+-]/, "").length > 15) return BigInt(s);
     return Number(s);
   }
-  bad(mode, ER.ER_TRUNCATED_WRONG_VALUE_FOR_FIELD, `Incorrect ${kind} value: '${s}' for column '${col.name}' at row ${row}`);
+  bad(
+    mode,
+    ER.ER_TRUNCATED_WRONG_VALUE_FOR_FIELD,
+    `Incorrect ${kind} value: '${s}' for column '${col.name}' at row ${row}`,
+  );
   const prefix = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?/i.exec(s);
   return prefix ? Number(prefix[0]) : 0;
 }
 
 function outOfRange(col: ColumnDef, row: number, mode: ConversionMode): void {
-  bad(mode, ER.ER_WARN_DATA_OUT_OF_RANGE, `Out of range value for column '${col.name}' at row ${row}`);
+  bad(
+    mode,
+    ER.ER_WARN_DATA_OUT_OF_RANGE,
+    `Out of range value for column '${col.name}' at row ${row}`,
+  );
 }
 
 function toInteger(v: unknown, col: ColumnDef, row: number, mode: ConversionMode): number | bigint {
@@ -109,7 +130,10 @@ function toText(v: unknown, col: ColumnDef, row: number, mode: ConversionMode): 
   const limit = col.dataType === "char" || col.dataType === "varchar" ? col.length ?? 1 : null;
   if (limit !== null && [...s].length > limit) {
     if (mode.strict) {
-      throw new MysqlError(ER.ER_DATA_TOO_LONG, `Data too long for column '${col.name}' at row ${row}`);
+      throw new MysqlError(
+        ER.ER_DATA_TOO_LONG,
+        `Data too long for column '${col.name}' at row ${row}`,
+      );
     }
     mode.warn(ER.ER_WARN_DATA_TRUNCATED, `Data truncated for column '${col.name}' at row ${row}`);
     s = [...s].slice(0, limit).join("");
@@ -124,7 +148,9 @@ function toText(v: unknown, col: ColumnDef, row: number, mode: ConversionMode): 
 
 function toBytes(v: unknown, col: ColumnDef, row: number, mode: ConversionMode): Uint8Array {
   let b = v instanceof Uint8Array ? v : encoder.encode(String(v));
-  const limit = col.dataType === "binary" || col.dataType === "varbinary" ? col.length ?? 1 : TEXT_LIMIT[col.dataType];
+  const limit = col.dataType === "binary" || col.dataType === "varbinary"
+    ? col.length ?? 1
+    : TEXT_LIMIT[col.dataType];
   if (limit !== undefined && b.length > limit) {
     bad(mode, ER.ER_DATA_TOO_LONG, `Data too long for column '${col.name}' at row ${row}`);
     b = b.slice(0, limit);
@@ -145,7 +171,11 @@ function toTemporal(v: unknown, col: ColumnDef, row: number, mode: ConversionMod
   if (t === "time") {
     const us = parseTime(s);
     if (us !== null) return formatTime(us, col.scale ?? 0);
-    bad(mode, ER.ER_TRUNCATED_WRONG_VALUE, `Incorrect time value: '${s}' for column '${col.name}' at row ${row}`);
+    bad(
+      mode,
+      ER.ER_TRUNCATED_WRONG_VALUE,
+      `Incorrect time value: '${s}' for column '${col.name}' at row ${row}`,
+    );
     return "00:00:00";
   }
   const p = parseDateTime(s);
@@ -153,7 +183,11 @@ function toTemporal(v: unknown, col: ColumnDef, row: number, mode: ConversionMod
     if (t === "date") return formatDate(p);
     return formatDateTime(p, col.scale ?? 0);
   }
-  bad(mode, ER.ER_TRUNCATED_WRONG_VALUE, `Incorrect ${label} value: '${s}' for column '${col.name}' at row ${row}`);
+  bad(
+    mode,
+    ER.ER_TRUNCATED_WRONG_VALUE,
+    `Incorrect ${label} value: '${s}' for column '${col.name}' at row ${row}`,
+  );
   return t === "date" ? "0000-00-00" : "0000-00-00 00:00:00";
 }
 
@@ -207,10 +241,17 @@ function toJson(v: unknown, col: ColumnDef): string {
 }
 
 /** The value column `col` stores for `v` written at row `row` (1-based). */
-export function convertForColumn(col: ColumnDef, v: unknown, row: number, mode: ConversionMode): unknown {
+export function convertForColumn(
+  col: ColumnDef,
+  v: unknown,
+  row: number,
+  mode: ConversionMode,
+): unknown {
   if (v === null || v === undefined) {
     if (col.nullable || col.autoIncrement) return null;
-    if (mode.strict) throw new MysqlError(ER.ER_BAD_NULL_ERROR, `Column '${col.name}' cannot be null`);
+    if (mode.strict) {
+      throw new MysqlError(ER.ER_BAD_NULL_ERROR, `Column '${col.name}' cannot be null`);
+    }
     mode.warn(ER.ER_BAD_NULL_ERROR, `Column '${col.name}' cannot be null`);
     return implicitDefault(col);
   }
@@ -224,7 +265,9 @@ export function convertForColumn(col: ColumnDef, v: unknown, row: number, mode: 
     case "decimal":
     case "float":
     case "double":
-      return t === "decimal" ? toDecimal(v, col, row, mode) : Number(numberOf(v, col, row, mode, "double"));
+      return t === "decimal"
+        ? toDecimal(v, col, row, mode)
+        : Number(numberOf(v, col, row, mode, "double"));
     case "bit":
       return Number(numberOf(v, col, row, mode, "integer"));
     case "year":

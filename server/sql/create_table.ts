@@ -53,7 +53,10 @@ export function parseKeyDefinition(cur: TokenCursor): IndexDef | null {
   const save = cur.pos;
   let constraint: string | null = null;
   if (cur.acceptWord("CONSTRAINT")) {
-    if (!cur.isWord("PRIMARY") && !cur.isWord("UNIQUE") && !cur.isWord("FOREIGN") && !cur.isWord("CHECK")) {
+    if (
+      !cur.isWord("PRIMARY") && !cur.isWord("UNIQUE") && !cur.isWord("FOREIGN") &&
+      !cur.isWord("CHECK")
+    ) {
       constraint = cur.ident();
     }
   }
@@ -90,7 +93,12 @@ export function parseKeyDefinition(cur: TokenCursor): IndexDef | null {
 }
 
 /** Parse `( definitions ) options` into a new TableDef for `db`.`name`. */
-export function parseTableBody(cur: TokenCursor, db: string, name: string, defaults: { charset: string; collation: string }): TableSpec {
+export function parseTableBody(
+  cur: TokenCursor,
+  db: string,
+  name: string,
+  defaults: { charset: string; collation: string },
+): TableSpec {
   const def: TableDef = {
     db,
     name,
@@ -139,7 +147,12 @@ export function parseTableBody(cur: TokenCursor, db: string, name: string, defau
 export function addIndex(def: TableDef, key: IndexDef): void {
   for (const p of key.parts) {
     const col = def.columns.find((c) => c.name.toLowerCase() === p.column.toLowerCase());
-    if (!col) throw new MysqlError(ER.ER_KEY_COLUMN_DOES_NOT_EXITS, `Key column '${p.column}' doesn't exist in table`);
+    if (!col) {
+      throw new MysqlError(
+        ER.ER_KEY_COLUMN_DOES_NOT_EXITS,
+        `Key column '${p.column}' doesn't exist in table`,
+      );
+    }
     p.column = col.name;
     if (key.kind === "primary") col.nullable = false;
   }
@@ -150,7 +163,9 @@ export function addIndex(def: TableDef, key: IndexDef): void {
   } else if (key.name === "") {
     const base = key.parts[0]!.column;
     let n = base;
-    for (let k = 2; def.indexes.some((i) => i.name.toLowerCase() === n.toLowerCase()); k++) n = `${base}_${k}`;
+    for (let k = 2; def.indexes.some((i) => i.name.toLowerCase() === n.toLowerCase()); k++) {
+      n = `${base}_${k}`;
+    }
     key.name = n;
   } else if (def.indexes.some((i) => i.name.toLowerCase() === key.name.toLowerCase())) {
     throw new MysqlError(ER.ER_DUP_KEYNAME, `Duplicate key name '${key.name}'`);
@@ -170,7 +185,10 @@ export function finishTable(def: TableDef): void {
   const auto = def.columns.filter((c) => c.autoIncrement);
   const autoOk = auto.length === 0 ||
     (auto.length === 1 && def.indexes.some((i) => i.parts[0]?.column === auto[0]!.name));
-  if (!autoOk || auto.some((c) => !isIntegerType(c.dataType) && !["float", "double"].includes(c.dataType))) {
+  if (
+    !autoOk ||
+    auto.some((c) => !isIntegerType(c.dataType) && !["float", "double"].includes(c.dataType))
+  ) {
     throw new MysqlError(
       ER.ER_WRONG_AUTO_KEY,
       "Incorrect table definition; there can be only one auto column and it must be defined as a key",
@@ -181,13 +199,20 @@ export function finishTable(def: TableDef): void {
 /** Table options after the definitions; returns AUTO_INCREMENT=n when given. */
 export function parseTableOptions(cur: TokenCursor, def: TableDef): number | null {
   let auto: number | null = null;
-  while (!cur.atEnd() && !cur.isWord("AS") && !cur.isWord("SELECT") && !cur.isWord("IGNORE") && !cur.isWord("REPLACE")) {
+  while (
+    !cur.atEnd() && !cur.isWord("AS") && !cur.isWord("SELECT") && !cur.isWord("IGNORE") &&
+    !cur.isWord("REPLACE")
+  ) {
     if (cur.acceptOp(",")) continue;
     cur.acceptWord("DEFAULT");
     if (cur.acceptWord("ENGINE") || cur.acceptWord("TYPE")) {
       cur.acceptOp("=");
       const e = cur.name();
-      def.engine = e.toLowerCase() === "innodb" ? "InnoDB" : e.toLowerCase() === "myisam" ? "MyISAM" : e;
+      def.engine = e.toLowerCase() === "innodb"
+        ? "InnoDB"
+        : e.toLowerCase() === "myisam"
+        ? "MyISAM"
+        : e;
     } else if (cur.acceptWord("CHARSET") || cur.acceptWord("CHARACTER", "SET")) {
       cur.acceptOp("=");
       const cs = findCharset(cur.name());

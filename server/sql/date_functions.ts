@@ -4,8 +4,8 @@ import type { DatabaseSync } from "node:sqlite";
 import type { FunctionHost } from "./function_host.ts";
 import {
   addInterval,
-  type DateTimeParts,
   dateOf,
+  type DateTimeParts,
   formatDate,
   formatDateTime,
   formatTime,
@@ -22,8 +22,18 @@ type Fn = (...args: unknown[]) => unknown;
 
 const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTH_NAMES = [
-  "January", "February", "March", "April", "May", "June", "July", "August", "September",
-  "October", "November", "December",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
 ];
 
 function dt(v: unknown): DateTimeParts | null {
@@ -84,11 +94,17 @@ const FORMAT: Record<string, (p: DateTimeParts) => string> = {
   j: (p) => pad(dayOfYear(p), 3),
   U: (p) => pad(week(p)),
   T: (p) => `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`,
-  r: (p) => `${pad(p.hour % 12 || 12)}:${pad(p.minute)}:${pad(p.second)} ${p.hour < 12 ? "AM" : "PM"}`,
+  r: (p) =>
+    `${pad(p.hour % 12 || 12)}:${pad(p.minute)}:${pad(p.second)} ${p.hour < 12 ? "AM" : "PM"}`,
   D: (p) => {
     const d = p.day;
-    const suffix = d % 10 === 1 && d !== 11 ? "st" : d % 10 === 2 && d !== 12 ? "nd" :
-      d % 10 === 3 && d !== 13 ? "rd" : "th";
+    const suffix = d % 10 === 1 && d !== 11
+      ? "st"
+      : d % 10 === 2 && d !== 12
+      ? "nd"
+      : d % 10 === 3 && d !== 13
+      ? "rd"
+      : "th";
     return `${d}${suffix}`;
   },
 };
@@ -108,7 +124,9 @@ function strToDate(s: unknown, f: unknown): string | null {
     if (fmt[i] === "%" && i + 1 < fmt.length) {
       const c = fmt[++i]!;
       fields.push(c);
-      re += c === "M" || c === "b" || c === "W" || c === "a" || c === "p" ? "([A-Za-z]+)" : "(\\d+)";
+      re += c === "M" || c === "b" || c === "W" || c === "a" || c === "p"
+        ? "([A-Za-z]+)"
+        : "(\\d+)";
     } else re += fmt[i]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
   const m = new RegExp(re).exec(textOf(s).trim());
@@ -120,8 +138,9 @@ function strToDate(s: unknown, f: unknown): string | null {
     if (c === "Y") p.year = Number(v);
     else if (c === "y") p.year = 2000 + Number(v) - (Number(v) >= 70 ? 100 : 0);
     else if (c === "m" || c === "c") p.month = Number(v);
-    else if (c === "M" || c === "b") p.month = MONTH_NAMES.findIndex((n) => n.toLowerCase().startsWith(v.toLowerCase())) + 1;
-    else if (c === "d" || c === "e") p.day = Number(v);
+    else if (c === "M" || c === "b") {
+      p.month = MONTH_NAMES.findIndex((n) => n.toLowerCase().startsWith(v.toLowerCase())) + 1;
+    } else if (c === "d" || c === "e") p.day = Number(v);
     else if (c === "H" || c === "k" || c === "h" || c === "I" || c === "l") p.hour = Number(v);
     else if (c === "i") p.minute = Number(v);
     else if (c === "s" || c === "S") p.second = Number(v);
@@ -139,7 +158,8 @@ function dateAdd(sign: number): Fn {
     if (!p || amount === null) return null;
     const r = addInterval(p, textOf(amount), textOf(unit), sign);
     if (!r) return null;
-    const hasTime = textOf(d).trim().length > 10 || !["DAY", "WEEK", "MONTH", "QUARTER", "YEAR", "YEAR_MONTH"].includes(textOf(unit));
+    const hasTime = textOf(d).trim().length > 10 ||
+      !["DAY", "WEEK", "MONTH", "QUARTER", "YEAR", "YEAR_MONTH"].includes(textOf(unit));
     return hasTime ? formatDateTime(r, r.micro ? 6 : 0) : formatDate(r);
   };
 }
@@ -151,13 +171,23 @@ function timestampDiff(unit: unknown, a: unknown, b: unknown): number | null {
   const u = textOf(unit);
   if (u === "MONTH" || u === "QUARTER" || u === "YEAR") {
     let months = (y.year - x.year) * 12 + (y.month - x.month);
-    const rest = (p: DateTimeParts) => ((((p.day * 24 + p.hour) * 60 + p.minute) * 60 + p.second) * 1e6 + p.micro);
+    const rest = (
+      p: DateTimeParts,
+    ) => ((((p.day * 24 + p.hour) * 60 + p.minute) * 60 + p.second) * 1e6 + p.micro);
     if (months > 0 && rest(y) < rest(x)) months--;
     if (months < 0 && rest(y) > rest(x)) months++;
     return Math.trunc(months / (u === "YEAR" ? 12 : u === "QUARTER" ? 3 : 1));
   }
-  const us = (dateOf(y).getTime() - dateOf(x).getTime()) * 1000 + (y.micro % 1000) - (x.micro % 1000);
-  const per: Record<string, number> = { MICROSECOND: 1, SECOND: 1e6, MINUTE: 6e7, HOUR: 3.6e9, DAY: 8.64e10, WEEK: 6.048e11 };
+  const us = (dateOf(y).getTime() - dateOf(x).getTime()) * 1000 + (y.micro % 1000) -
+    (x.micro % 1000);
+  const per: Record<string, number> = {
+    MICROSECOND: 1,
+    SECOND: 1e6,
+    MINUTE: 6e7,
+    HOUR: 3.6e9,
+    DAY: 8.64e10,
+    WEEK: 6.048e11,
+  };
   return Math.trunc(us / (per[u] ?? 1e6));
 }
 
@@ -204,7 +234,10 @@ export function registerDateFunctions(db: DatabaseSync, host: () => FunctionHost
       const da = dt(a);
       const db2 = dt(b);
       if (da && db2 && textOf(a).includes("-")) {
-        return formatTime((dateOf(da).getTime() - dateOf(db2).getTime()) * 1000 + (da.micro % 1000) - (db2.micro % 1000));
+        return formatTime(
+          (dateOf(da).getTime() - dateOf(db2).getTime()) * 1000 + (da.micro % 1000) -
+            (db2.micro % 1000),
+        );
       }
       return x === null || y === null ? null : formatTime(x - y);
     },
@@ -212,7 +245,9 @@ export function registerDateFunctions(db: DatabaseSync, host: () => FunctionHost
       if (t === null) return null;
       const n = Number(t);
       const p = partsOf(new Date(Math.floor(n * 1000)));
-      const s = Number.isInteger(n) ? formatDateTime(p) : formatDateTime({ ...p, micro: Math.round((n % 1) * 1e6) }, 6);
+      const s = Number.isInteger(n)
+        ? formatDateTime(p)
+        : formatDateTime({ ...p, micro: Math.round((n % 1) * 1e6) }, 6);
       return f === undefined ? s : dateFormat(s, f);
     },
     year: onDate((p) => p.year),
@@ -242,10 +277,19 @@ export function registerDateFunctions(db: DatabaseSync, host: () => FunctionHost
     quarter: onDate((p) => Math.ceil(p.month / 3)),
     week: onDate(week),
     yearweek: onDate((p) => p.year * 100 + week(p)),
-    last_day: onDate((p) => formatDate({ ...p, day: new Date(Date.UTC(p.year, p.month, 0)).getUTCDate() })),
+    last_day: onDate((p) =>
+      formatDate({ ...p, day: new Date(Date.UTC(p.year, p.month, 0)).getUTCDate() })
+    ),
     to_days: onDate(toDays),
-    from_days: (n) => (n === null ? null : formatDate(utcPartsOf(new Date((Number(n) - 719528) * 86400000)))),
-    makedate: (y, d) => (y === null || d === null ? null : formatDate(utcPartsOf(new Date(Date.UTC(Number(y), 0, Number(d)))))),
+    from_days: (
+      n,
+    ) => (n === null ? null : formatDate(utcPartsOf(new Date((Number(n) - 719528) * 86400000)))),
+    makedate: (
+      y,
+      d,
+    ) => (y === null || d === null
+      ? null
+      : formatDate(utcPartsOf(new Date(Date.UTC(Number(y), 0, Number(d)))))),
     date: onDate((p) => formatDate(p)),
     time: (v) => {
       const us = v === null ? null : parseTime(textOf(v));

@@ -30,7 +30,10 @@ export function literalValue(t: Token): string | number | bigint | Uint8Array {
 }
 
 /** A statement's digest key (prefixed by `prefix`, e.g. the current database) and its literals. */
-export function digest(tokens: Token[], prefix: string): { key: string; literals: (string | number | bigint | Uint8Array)[] } {
+export function digest(
+  tokens: Token[],
+  prefix: string,
+): { key: string; literals: (string | number | bigint | Uint8Array)[] } {
   let key = prefix;
   const literals: (string | number | bigint | Uint8Array)[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -47,7 +50,8 @@ export function digest(tokens: Token[], prefix: string): { key: string; literals
         literals.push(literalValue(t));
         break;
       case "word":
-        key += " " + t.upper;
+        // Spelling as written: result column names come from it (SELECT C names the column C).
+        key += " " + t.value;
         break;
       case "quoted":
         key += " `" + t.value + "`";

@@ -4,13 +4,21 @@
  * `mysql_store(value, column, row)` so each value is converted and checked for its column.
  */
 
+import { returnArrays } from "../store/store.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { ER, MysqlError } from "../errors/mysql_error.ts";
-import { tokenize, type Token } from "./lexer.ts";
+import { type Token, tokenize } from "./lexer.ts";
 import { newFrame, type RewriteContext, SqlRewriter } from "./sql_rewriter.ts";
 import type { Plan, PlanKind } from "./plan.ts";
-import { type ColumnDef, findColumn, quoteStore, storeName, type TableDef } from "../store/table_def.ts";
-import { mapStoreError, ER_NO_DEFAULT_FOR_FIELD } from "../store/store_errors.ts";
+import type { ColumnMeta } from "./types.ts";
+import {
+  type ColumnDef,
+  findColumn,
+  quoteStore,
+  storeName,
+  type TableDef,
+} from "../store/table_def.ts";
+import { ER_NO_DEFAULT_FOR_FIELD, mapStoreError } from "../store/store_errors.ts";
 import { describeResult } from "./result_columns.ts";
 import { rowidColumn } from "../store/store_ddl.ts";
 
@@ -24,7 +32,16 @@ export interface CompileContext extends RewriteContext {
 }
 
 /** The statement kinds compiled into plans. */
-export const DML_WORDS = new Set(["SELECT", "WITH", "INSERT", "REPLACE", "UPDATE", "DELETE", "TABLE", "VALUES"]);
+export const DML_WORDS = new Set([
+  "SELECT",
+  "WITH",
+  "INSERT",
+  "REPLACE",
+  "UPDATE",
+  "DELETE",
+  "TABLE",
+  "VALUES",
+]);
 
 /** Compile one DML statement. */
 export function compileDml(ctx: CompileContext, sql: string, tokens: Token[]): Plan {
@@ -55,6 +72,7 @@ function isEnd(tokens: Token[], i: number): boolean {
 
 interface WriteInfo {
   target: TableDef | null;
+  autoOmitted?: boolean;
   rowCount: number;
   ignore: boolean;
   upsert: boolean;
@@ -66,8 +84,8 @@ function prepareStore(ctx: CompileContext, rw: SqlRewriter, sql: string, target:
     return ctx.db.prepare(sql);
   } catch (e) {
     throw mapStoreError(e, {
-      syntaxAt: (o) => rw.syntaxAt(o),
-      clauseAt: (o) => rw.clauseAt(o),
+      syntaxAt: (o, near) => rw.syntaxAt(o, near),
+      clauseAt: (o, name) => rw.clauseAt(o, name),
       duplicate: (cols) => ctx.duplicateError(target, cols),
       db: ctx.currentDb,
     });
@@ -76,14 +94,18 @@ function prepareStore(ctx: CompileContext, rw: SqlRewriter, sql: string, target:
 
 function finishPlan(ctx: CompileContext, rw: SqlRewriter, kind: PlanKind, info: WriteInfo): Plan {
   const stmt = prepareStore(ctx, rw, rw.out, info.target);
-  stmt.setReturnArrays(true);
+  returnArrays(stmt);
   const described = kind === "select" ? describeResult(rw, stmt) : null;
+  if (described?.bigInts) stmt.setReadBigInts(true);
   let foundRows: Plan["foundRows"] = null;
   if (rw.calcFoundRows) {
     const base = rw.limitOut >= 0 ? rw.out.slice(0, rw.limitOut) : rw.out;
     const count = prepareStore(ctx, rw, `SELECT count(*) FROM (${base})`, null);
-    count.setReturnArrays(true);
-    foundRows = { stmt: count, slots: rw.slots.slice(0, rw.limitOut >= 0 ? rw.limitSlots : rw.slots.length) };
+    returnArrays(count);
+    foundRows = {
+      stmt: count,
+      slots: rw.slots.slice(0, rw.limitOut >= 0 ? rw.limitSlots : rw.slots.length),
+    };
   }
   return {
     kind,
@@ -96,8 +118,12 @@ function finishPlan(ctx: CompileContext, rw: SqlRewriter, kind: PlanKind, info: 
     names: described?.names ?? [],
     converters: described?.converters ?? [],
     bigInts: described?.bigInts ?? false,
+    normalize: (described?.bigInts ?? false) ||
+      (described?.converters.some((c) => c !== null) ?? false),
+    staticColumns: described ? staticColumns(rw, described) : null,
     target: info.target,
     rowCount: info.rowCount,
+    autoOmitted: info.autoOmitted ?? false,
     ignore: info.ignore,
     upsert: info.upsert,
     replace: info.replace,
@@ -106,8 +132,34 @@ function finishPlan(ctx: CompileContext, rw: SqlRewriter, kind: PlanKind, info: 
   };
 }
 
+/**
+ * The result columns when they never change between executions of the plan: every column from
+ * a table, named by the store or by a single identifier token (the digest keeps identifiers'
+ * spelling, so the name is the same for every statement with this digest).
+ */
+function staticColumns(rw: SqlRewriter, d: ReturnType<typeof describeResult>): ColumnMeta[] | null {
+  const out: ColumnMeta[] = [];
+  for (let i = 0; i < d.columns.length; i++) {
+    const meta = d.columns[i];
+    const name = d.names[i]!;
+    if (!meta) return null;
+    if (name.kind === "store") out.push(meta);
+    else if (
+      name.kind === "text" && name.to - name.from === 1 &&
+      ["word", "quoted"].includes(rw.tokens[name.from]!.kind)
+    ) {
+      out.push({ ...meta, name: rw.tokens[name.from]!.value });
+    } else return null;
+  }
+  return out;
+}
+
 /** The target table of INSERT / UPDATE / DELETE at token i: returns its def and next index. */
-function targetTable(ctx: CompileContext, rw: SqlRewriter, i: number): { def: TableDef; alias: string; next: number } {
+function targetTable(
+  ctx: CompileContext,
+  rw: SqlRewriter,
+  i: number,
+): { def: TableDef; alias: string; next: number } {
   const t = rw.tokens[i]!;
   if (t.kind !== "word" && t.kind !== "quoted") throw rw.errorAt(i);
   let db: string | null = null;
@@ -132,12 +184,21 @@ function skipWords(rw: SqlRewriter, i: number, words: string[]): number {
   return j;
 }
 
-function storeCall(ctx: CompileContext, def: TableDef, col: ColumnDef, row: number): [string, string] {
+function storeCall(
+  ctx: CompileContext,
+  def: TableDef,
+  col: ColumnDef,
+  row: number,
+): [string, string] {
   return [`mysql_store(`, `, ${ctx.specId(def, col)}, ${row})`];
 }
 
 /** Columns of `(a, b, c)` at token i. */
-function columnList(rw: SqlRewriter, def: TableDef, i: number): { cols: ColumnDef[]; next: number } {
+function columnList(
+  rw: SqlRewriter,
+  def: TableDef,
+  i: number,
+): { cols: ColumnDef[]; next: number } {
   const cols: ColumnDef[] = [];
   let j = i + 1;
   if (rw.isOp(j, ")")) return { cols, next: j + 1 };
@@ -150,7 +211,9 @@ function columnList(rw: SqlRewriter, def: TableDef, i: number): { cols: ColumnDe
     }
     if (t.kind !== "word" && t.kind !== "quoted") throw rw.errorAt(j);
     const col = findColumn(def, t.value);
-    if (!col) throw new MysqlError(ER.ER_BAD_FIELD_ERROR, `Unknown column '${t.value}' in 'field list'`);
+    if (!col) {
+      throw new MysqlError(ER.ER_BAD_FIELD_ERROR, `Unknown column '${t.value}' in 'field list'`);
+    }
     if (cols.includes(col)) {
       throw new MysqlError(ER.ER_FIELD_SPECIFIED_TWICE, `Column '${col.name}' specified twice`);
     }
@@ -166,7 +229,10 @@ function columnList(rw: SqlRewriter, def: TableDef, i: number): { cols: ColumnDe
 function checkDefaults(def: TableDef, given: ColumnDef[]): void {
   for (const c of def.columns) {
     if (!c.nullable && c.default === null && !c.autoIncrement && !given.includes(c)) {
-      throw new MysqlError(ER_NO_DEFAULT_FOR_FIELD, `Field '${c.name}' doesn't have a default value`);
+      throw new MysqlError(
+        ER_NO_DEFAULT_FOR_FIELD,
+        `Field '${c.name}' doesn't have a default value`,
+      );
     }
   }
 }
@@ -181,7 +247,10 @@ function compileInsert(ctx: CompileContext, rw: SqlRewriter): WriteInfo {
   const def = target.def;
   j = target.next;
   const verb = replace ? "REPLACE" : ignore ? "INSERT OR IGNORE" : "INSERT";
-  rw.emit(`${verb} INTO ${quoteStore(storeName(def.db, def.name))} AS ${quoteStore(target.alias)}`, 0);
+  rw.emit(
+    `${verb} INTO ${quoteStore(storeName(def.db, def.name))} AS ${quoteStore(target.alias)}`,
+    0,
+  );
   let cols = def.columns;
   if (rw.isOp(j, "(") && !rw.isWord(j + 1, "SELECT") && !rw.isWord(j + 1, "WITH")) {
     const list = columnList(rw, def, j);
@@ -192,7 +261,9 @@ function compileInsert(ctx: CompileContext, rw: SqlRewriter): WriteInfo {
   if (rw.isWord(j, "SET")) {
     const set = setAssignments(ctx, rw, def, j + 1, "insert");
     cols = set.cols;
-    rw.emit(`(${cols.map((c) => quoteStore(c.name)).join(", ")}) VALUES (${set.values.join(", ")})`);
+    rw.emit(
+      `(${cols.map((c) => quoteStore(c.name)).join(", ")}) VALUES (${set.values.join(", ")})`,
+    );
     j = set.next;
   } else if (rw.isWord(j, "VALUES") || rw.isWord(j, "VALUE")) {
     const v = valuesRows(ctx, rw, def, cols, j + 1);
@@ -215,10 +286,17 @@ function compileInsert(ctx: CompileContext, rw: SqlRewriter): WriteInfo {
     j = set.next;
   }
   if (!isEnd(rw.tokens, j)) throw rw.errorAt(j);
-  return { target: def, rowCount, ignore, upsert, replace };
+  const autoOmitted = def.columns.some((c) => c.autoIncrement && !cols.includes(c));
+  return { target: def, rowCount, ignore, upsert, replace, autoOmitted };
 }
 
-function valuesRows(ctx: CompileContext, rw: SqlRewriter, def: TableDef, cols: ColumnDef[], i: number): { next: number; rows: number } {
+function valuesRows(
+  ctx: CompileContext,
+  rw: SqlRewriter,
+  def: TableDef,
+  cols: ColumnDef[],
+  i: number,
+): { next: number; rows: number } {
   let j = i;
   let row = 0;
   rw.emit(`(${cols.map((c) => quoteStore(c.name)).join(", ")}) VALUES`);
@@ -252,18 +330,30 @@ function valuesRows(ctx: CompileContext, rw: SqlRewriter, def: TableDef, cols: C
 }
 
 function countMismatch(row: number): MysqlError {
-  return new MysqlError(ER.ER_WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row ${row}`);
+  return new MysqlError(
+    ER.ER_WRONG_VALUE_COUNT_ON_ROW,
+    `Column count doesn't match value count at row ${row}`,
+  );
 }
 
 /** One value for column `col`: DEFAULT, or an expression wrapped in mysql_store(). */
-function valueExpression(ctx: CompileContext, rw: SqlRewriter, def: TableDef, col: ColumnDef, row: number, i: number): number {
+function valueExpression(
+  ctx: CompileContext,
+  rw: SqlRewriter,
+  def: TableDef,
+  col: ColumnDef,
+  row: number,
+  i: number,
+): number {
   if (rw.isWord(i, "DEFAULT") && !rw.isOp(i + 1, "(")) {
     rw.emit(defaultSql(col), i);
     return i + 1;
   }
   const [open, close] = storeCall(ctx, def, col, row);
   rw.emit(open);
-  const j = rw.run(i, newFrame(), (t) => t.kind === "op" && t.value === ",");
+  const j = rw.run(i, newFrame(), (t) =>
+    (t.kind === "op" && t.value === ",") ||
+    (t.kind === "word" && (t.upper === "WHERE" || t.upper === "ORDER" || t.upper === "LIMIT")));
   rw.out += close;
   return j;
 }
@@ -273,16 +363,26 @@ function defaultSql(col: ColumnDef): string {
   const d = col.default;
   if (col.autoIncrement || d === null || d.kind === "null") return "NULL";
   if (d.kind === "now") return `mysql_now(${d.fsp})`;
-  return typeof d.value === "number" ? String(d.value) : `'${String(d.value).replaceAll("'", "''")}'`;
+  return typeof d.value === "number"
+    ? String(d.value)
+    : `'${String(d.value).replaceAll("'", "''")}'`;
 }
 
-function insertSelect(ctx: CompileContext, rw: SqlRewriter, def: TableDef, cols: ColumnDef[], i: number): number {
+function insertSelect(
+  ctx: CompileContext,
+  rw: SqlRewriter,
+  def: TableDef,
+  cols: ColumnDef[],
+  i: number,
+): number {
   const names = cols.map((_c, k) => `"c${k}"`);
   const stored = cols.map((c, k) => {
     const [open, close] = storeCall(ctx, def, c, 0);
     return `${open}${names[k]}${close}`;
   });
-  rw.emit(`(${cols.map((c) => quoteStore(c.name)).join(", ")}) WITH "_src"(${names.join(", ")}) AS (`);
+  rw.emit(
+    `(${cols.map((c) => quoteStore(c.name)).join(", ")}) WITH "_src"(${names.join(", ")}) AS (`,
+  );
   const inner = newFrame();
   let j = i;
   if (rw.isOp(j, "(")) j = rw.group(j);
@@ -292,7 +392,13 @@ function insertSelect(ctx: CompileContext, rw: SqlRewriter, def: TableDef, cols:
 }
 
 /** `a = expr, b = expr` (SET of INSERT / UPDATE / ON DUPLICATE KEY UPDATE). */
-function setAssignments(ctx: CompileContext, rw: SqlRewriter, def: TableDef, i: number, mode: "insert" | "update") {
+function setAssignments(
+  ctx: CompileContext,
+  rw: SqlRewriter,
+  def: TableDef,
+  i: number,
+  mode: "insert" | "update",
+) {
   const cols: ColumnDef[] = [];
   const values: string[] = [];
   const assignments: string[] = [];
@@ -305,7 +411,9 @@ function setAssignments(ctx: CompileContext, rw: SqlRewriter, def: TableDef, i: 
     }
     if (t.kind !== "word" && t.kind !== "quoted") throw rw.errorAt(j);
     const col = findColumn(def, t.value);
-    if (!col) throw new MysqlError(ER.ER_BAD_FIELD_ERROR, `Unknown column '${t.value}' in 'field list'`);
+    if (!col) {
+      throw new MysqlError(ER.ER_BAD_FIELD_ERROR, `Unknown column '${t.value}' in 'field list'`);
+    }
     if (!rw.isOp(j + 1, "=") && !rw.isOp(j + 1, ":=")) throw rw.errorAt(j + 1);
     const mark = rw.out.length;
     if (mode === "insert" && rw.isWord(j + 2, "DEFAULT") && !rw.isOp(j + 3, "(")) {
@@ -337,16 +445,25 @@ function compileUpdate(ctx: CompileContext, rw: SqlRewriter): WriteInfo {
     rw.tables[rw.tables.length - 1]!.alias = alias.name;
   }
   if (!rw.isWord(j, "SET")) {
-    throw new MysqlError(ER.ER_NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'multi-table UPDATE'");
+    throw new MysqlError(
+      ER.ER_NOT_SUPPORTED_YET,
+      "This version of MySQL doesn't yet support 'multi-table UPDATE'",
+    );
   }
   const def = target.def;
-  const table = `${quoteStore(storeName(def.db, def.name))} AS ${quoteStore(alias?.name ?? target.alias)}`;
+  const table = `${quoteStore(storeName(def.db, def.name))} AS ${
+    quoteStore(alias?.name ?? target.alias)
+  }`;
   rw.emit(`UPDATE ${ignore ? "OR IGNORE " : ""}${table} SET`, 0);
   rw.clause("field list");
   const set = setAssignments(ctx, rw, def, j + 1, "update");
-  const tracked = set.cols.map((c, k) => `${quoteStore(c.name)} = mysql_track(rowid, ${quoteStore(c.name)}, ${set.values[k]})`);
+  const tracked = set.cols.map((c, k) =>
+    `${quoteStore(c.name)} = mysql_track(rowid, ${quoteStore(c.name)}, ${set.values[k]})`
+  );
   for (const c of def.columns) {
-    if (c.onUpdateNow && !set.cols.includes(c)) tracked.push(`${quoteStore(c.name)} = mysql_now(${c.scale ?? 0})`);
+    if (c.onUpdateNow && !set.cols.includes(c)) {
+      tracked.push(`${quoteStore(c.name)} = mysql_now(${c.scale ?? 0})`);
+    }
   }
   rw.out += " " + tracked.join(", ");
   j = whereOrderLimit(rw, def, table, set.next);
@@ -360,9 +477,15 @@ function whereOrderLimit(rw: SqlRewriter, def: TableDef, table: string, i: numbe
   const j = rw.run(i, f);
   if (!isEnd(rw.tokens, j)) throw rw.errorAt(j);
   const tail = rw.out.slice(start);
-  if (/\b(ORDER BY|LIMIT)\b/.test(tail) && (rw.tokens.slice(i, j).some((t) => t.kind === "word" && (t.upper === "LIMIT" || t.upper === "ORDER")))) {
+  if (
+    /\b(ORDER BY|LIMIT)\b/.test(tail) &&
+    (rw.tokens.slice(i, j).some((t) =>
+      t.kind === "word" && (t.upper === "LIMIT" || t.upper === "ORDER")
+    ))
+  ) {
     const key = rowidColumn(def) ? quoteStore(rowidColumn(def)!.name) : "rowid";
-    rw.out = rw.out.slice(0, start) + ` WHERE rowid IN (SELECT ${key === "rowid" ? "rowid" : key} FROM ${table}${tail})`;
+    rw.out = rw.out.slice(0, start) +
+      ` WHERE rowid IN (SELECT ${key === "rowid" ? "rowid" : key} FROM ${table}${tail})`;
   }
   return j;
 }
@@ -370,7 +493,10 @@ function whereOrderLimit(rw: SqlRewriter, def: TableDef, table: string, i: numbe
 function compileDelete(ctx: CompileContext, rw: SqlRewriter): WriteInfo {
   let j = skipWords(rw, 1, ["LOW_PRIORITY", "QUICK", "IGNORE"]);
   if (!rw.isWord(j, "FROM")) {
-    throw new MysqlError(ER.ER_NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'multi-table DELETE'");
+    throw new MysqlError(
+      ER.ER_NOT_SUPPORTED_YET,
+      "This version of MySQL doesn't yet support 'multi-table DELETE'",
+    );
   }
   const target = targetTable(ctx, rw, j + 1);
   j = target.next;
@@ -380,7 +506,9 @@ function compileDelete(ctx: CompileContext, rw: SqlRewriter): WriteInfo {
     rw.tables[rw.tables.length - 1]!.alias = alias.name;
   }
   const def = target.def;
-  const table = `${quoteStore(storeName(def.db, def.name))} AS ${quoteStore(alias?.name ?? target.alias)}`;
+  const table = `${quoteStore(storeName(def.db, def.name))} AS ${
+    quoteStore(alias?.name ?? target.alias)
+  }`;
   rw.emit(`DELETE FROM ${table}`, 0);
   whereOrderLimit(rw, def, table, j);
   return { target: def, rowCount: 0, ignore: false, upsert: false, replace: false };

@@ -21,7 +21,12 @@ export function bindValue(v: unknown): Bind {
   return v as Bind;
 }
 
-function bindSlots(s: Session, slots: Slot[], literals: readonly unknown[], params: readonly SqlValue[]): Bind[] {
+function bindSlots(
+  s: Session,
+  slots: Slot[],
+  literals: readonly unknown[],
+  params: readonly SqlValue[],
+): Bind[] {
   const out = new Array<Bind>(slots.length);
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
@@ -83,9 +88,7 @@ function resultColumns(plan: Plan, rows: SqlValue[][], sql: string, s: Session):
 
 function runSelect(s: Session, plan: Plan, sql: string, args: Bind[]): RowsResult {
   const raw = withBusyRetry(s, () => plan.stmt.all(...args)) as unknown as unknown[][];
-  const rows = plan.bigInts || plan.converters.some((c) => c !== null)
-    ? raw.map((r) => normalizeRow(r, plan))
-    : raw as SqlValue[][];
+  const rows = plan.normalize ? raw.map((r) => normalizeRow(r, plan)) : raw as SqlValue[][];
   s.foundRowsValue = rows.length;
   if (plan.foundRows) {
     const fr = plan.foundRows;
@@ -93,7 +96,7 @@ function runSelect(s: Session, plan: Plan, sql: string, args: Bind[]): RowsResul
     s.foundRowsValue = Number(counted[0]?.[0] ?? 0);
   }
   s.rowCountValue = -1;
-  return { kind: "rows", columns: resultColumns(plan, rows, sql, s), rows };
+  return { kind: "rows", columns: plan.staticColumns ?? resultColumns(plan, rows, sql, s), rows };
 }
 
 function runWrite(s: Session, plan: Plan, args: Bind[]): OkResult {
@@ -107,9 +110,10 @@ function runWrite(s: Session, plan: Plan, args: Bind[]): OkResult {
   const warnings = s.warningCount();
   if (plan.kind === "insert") {
     if (plan.upsert) affected = changes + w.upserts;
-    if (w.generated > 0 && changes > 0) {
+    const generated = plan.autoOmitted ? changes : w.generated;
+    if (generated > 0 && changes > 0) {
       const last = BigInt(r.lastInsertRowid);
-      const first = last - BigInt(Math.min(w.generated, changes) - 1);
+      const first = last - BigInt(Math.min(generated, changes) - 1);
       insertId = first <= 9007199254740991n ? Number(first) : first;
       s.lastInsertIdValue = insertId;
     } else if (plan.target?.columns.some((c) => c.autoIncrement) && changes > 0) {
@@ -129,7 +133,13 @@ function runWrite(s: Session, plan: Plan, args: Bind[]): OkResult {
 }
 
 /** Run a plan with the statement's literals and (for prepared statements) parameters. */
-export function runPlan(s: Session, plan: Plan, sql: string, literals: readonly unknown[], params: readonly SqlValue[]): StatementResult {
+export function runPlan(
+  s: Session,
+  plan: Plan,
+  sql: string,
+  literals: readonly unknown[],
+  params: readonly SqlValue[],
+): StatementResult {
   const args = bindSlots(s, plan.slots, literals, params);
   s.beforeStatement(plan.writes);
   try {

@@ -43,6 +43,7 @@ const SERVER_VERSION_ID = 80036;
 
 const MULTI_OPS = ["<=>", "->>", "<=", ">=", "<>", "!=", ":=", "||", "&&", "<<", ">>", "->"];
 const SINGLE_OPS = "(),;.=<>+-*/%!~^&|{}:";
+const MULTI_OP_STARTS = "<>-!:|&";
 const CHARSET_INTRODUCERS = new Set([
   "_binary",
   "_utf8",
@@ -111,7 +112,7 @@ class Lexer {
   }
 
   #push(kind: TokenKind, value: string, start: number, end: number): void {
-    this.#out.push({ kind, value, upper: kind === "word" ? value.toUpperCase() : "", start, end });
+    this.#out.push({ kind, value, upper: kind === "word" ? upperOf(value) : "", start, end });
   }
 
   /** Consume one token or one piece of white space / comment starting at `i`. */
@@ -135,10 +136,13 @@ class Lexer {
       return i + 1;
     }
     if (isIdentChar(c)) return this.#word(i, to);
-    for (const op of MULTI_OPS) {
-      if (s.startsWith(op, i)) {
-        this.#push("op", op, i, i + op.length);
-        return i + op.length;
+    // Only these characters start a two- or three-character operator.
+    if (MULTI_OP_STARTS.includes(ch)) {
+      for (const op of MULTI_OPS) {
+        if (s.startsWith(op, i)) {
+          this.#push("op", op, i, i + op.length);
+          return i + op.length;
+        }
       }
     }
     if (SINGLE_OPS.includes(ch)) {
@@ -295,6 +299,11 @@ class Lexer {
     while (j < to && isIdentChar(s.charCodeAt(j))) j++;
     const word = s.slice(i, j);
     const next = s[j];
+    // Plain words (the common case) need none of the checks below.
+    if (next !== "'" && c0IsPlain(s.charCodeAt(i))) {
+      this.#push("word", word, i, j);
+      return j;
+    }
     // X'0A', B'01', N'text', _utf8mb4'text'
     if (next === "'") {
       const lower = word.toLowerCase();
@@ -315,6 +324,33 @@ class Lexer {
     this.#push("word", word, i, j);
     return j;
   }
+}
+
+const UPPER_CACHE = new Map<string, string>();
+
+/** `word` in upper case; String#toUpperCase is slow on short strings, so reuse results. */
+function upperOf(word: string): string {
+  let lower = false;
+  for (let k = 0; k < word.length; k++) {
+    const c = word.charCodeAt(k);
+    if ((c >= 97 && c <= 122) || c >= 128) {
+      lower = true;
+      break;
+    }
+  }
+  if (!lower) return word;
+  let u = UPPER_CACHE.get(word);
+  if (u === undefined) {
+    u = word.toUpperCase();
+    if (UPPER_CACHE.size > 4096) UPPER_CACHE.clear();
+    UPPER_CACHE.set(word, u);
+  }
+  return u;
+}
+
+/** A word starting with this character cannot be a charset introducer (`_utf8mb4`). */
+function c0IsPlain(c: number): boolean {
+  return c !== 95;
 }
 
 function isHex(c: number): boolean {

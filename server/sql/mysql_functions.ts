@@ -106,21 +106,34 @@ function digest(alg: string): Fn {
 function sha2(v: unknown, bits: unknown): string | null {
   if (v === null || bits === null) return null;
   const b = num(bits);
-  const alg = b === 0 || b === 256 ? "sha256" : b === 224 ? "sha224" : b === 384 ? "sha384" :
-    b === 512 ? "sha512" : null;
+  const alg = b === 0 || b === 256
+    ? "sha256"
+    : b === 224
+    ? "sha224"
+    : b === 384
+    ? "sha384"
+    : b === 512
+    ? "sha512"
+    : null;
   return alg ? digest(alg)(v) as string : null;
 }
 
 function format(x: unknown, d: unknown): string | null {
   if (x === null || d === null) return null;
   const digits = Math.max(0, Math.trunc(num(d)));
-  return num(x).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return num(x).toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }
 
 function stringFunctions(): Record<string, Fn> {
   return {
     concat: (...a) => (anyNull(a) ? null : a.map(str).join("")),
-    concat_ws: (sep, ...a) => (sep === null ? null : a.filter((x) => x !== null).map(str).join(str(sep))),
+    concat_ws: (
+      sep,
+      ...a
+    ) => (sep === null ? null : a.filter((x) => x !== null).map(str).join(str(sep))),
     length: nullSafe((s) => (s instanceof Uint8Array ? s.length : encoder.encode(str(s)).length)),
     bit_length: nullSafe((s) => 8 * encoder.encode(str(s)).length),
     left: nullSafe((s, n) => [...str(s)].slice(0, Math.max(0, num(n))).join("")),
@@ -130,7 +143,9 @@ function stringFunctions(): Record<string, Fn> {
       return k === 0 ? "" : c.slice(-k).join("");
     }),
     substring: (s, p, l) =>
-      s === null || p === null || l === null ? null : substring(str(s), Math.trunc(num(p)), l === undefined ? undefined : Math.trunc(num(l))),
+      s === null || p === null || l === null
+        ? null
+        : substring(str(s), Math.trunc(num(p)), l === undefined ? undefined : Math.trunc(num(l))),
     substring_index: nullSafe((s, d, c) => substringIndex(str(s), str(d), Math.trunc(num(c)))),
     locate: (sub, s, p) => {
       if (sub === null || s === null || p === null) return null;
@@ -161,8 +176,8 @@ function stringFunctions(): Record<string, Fn> {
       let v = str(s);
       const rem = str(r);
       if (rem === "") return v;
-      if (mode !== "TRAILING") while (v.startsWith(rem)) v = v.slice(rem.length);
-      if (mode !== "LEADING") while (v.endsWith(rem)) v = v.slice(0, v.length - rem.length);
+      if (mode !== "TRAILING") { while (v.startsWith(rem)) v = v.slice(rem.length); }
+      if (mode !== "LEADING") { while (v.endsWith(rem)) v = v.slice(0, v.length - rem.length); }
       return v;
     },
     hex: nullSafe(hex),
@@ -170,13 +185,22 @@ function stringFunctions(): Record<string, Fn> {
     md5: digest("md5"),
     sha1: digest("sha1"),
     sha2,
-    to_base64: nullSafe((s) => btoa(String.fromCharCode(...(s instanceof Uint8Array ? s : encoder.encode(str(s)))))),
+    to_base64: nullSafe((s) =>
+      btoa(String.fromCharCode(...(s instanceof Uint8Array ? s : encoder.encode(str(s)))))
+    ),
     from_base64: nullSafe((s) => Uint8Array.from(atob(str(s)), (c) => c.charCodeAt(0))),
     uuid: () => crypto.randomUUID(),
     format,
-    field: (x, ...a) => (x === null ? 0 : a.findIndex((y) => y !== null && str(y).toLowerCase() === str(x).toLowerCase()) + 1),
+    field: (
+      x,
+      ...a
+    ) => (x === null
+      ? 0
+      : a.findIndex((y) => y !== null && str(y).toLowerCase() === str(x).toLowerCase()) + 1),
     elt: (n, ...a) => (n === null ? null : (a[Math.trunc(num(n)) - 1] ?? null)),
-    find_in_set: nullSafe((x, list) => str(list).split(",").findIndex((y) => y.toLowerCase() === str(x).toLowerCase()) + 1),
+    find_in_set: nullSafe((x, list) =>
+      str(list).split(",").findIndex((y) => y.toLowerCase() === str(x).toLowerCase()) + 1
+    ),
     strcmp: nullSafe((a, b) => {
       const x = str(a).toLowerCase();
       const y = str(b).toLowerCase();
@@ -201,9 +225,19 @@ function stringFunctions(): Record<string, Fn> {
     }),
     json_type: nullSafe((s) => {
       const v = JSON.parse(str(s));
-      return v === null ? "NULL" : Array.isArray(v) ? "ARRAY" : typeof v === "object" ? "OBJECT" :
-        typeof v === "string" ? "STRING" : typeof v === "boolean" ? "BOOLEAN" :
-        Number.isInteger(v) ? "INTEGER" : "DOUBLE";
+      return v === null
+        ? "NULL"
+        : Array.isArray(v)
+        ? "ARRAY"
+        : typeof v === "object"
+        ? "OBJECT"
+        : typeof v === "string"
+        ? "STRING"
+        : typeof v === "boolean"
+        ? "BOOLEAN"
+        : Number.isInteger(v)
+        ? "INTEGER"
+        : "DOUBLE";
     }),
     charset: () => "utf8mb4",
     collation: () => "utf8mb4_0900_ai_ci",
@@ -213,7 +247,9 @@ function stringFunctions(): Record<string, Fn> {
     crc32: nullSafe((s) => crc32(s instanceof Uint8Array ? s : encoder.encode(str(s)))),
     inet_aton: nullSafe((s) => {
       const p = str(s).split(".").map(Number);
-      return p.length === 4 && p.every((x) => x >= 0 && x < 256) ? ((p[0]! * 256 + p[1]!) * 256 + p[2]!) * 256 + p[3]! : null;
+      return p.length === 4 && p.every((x) => x >= 0 && x < 256)
+        ? ((p[0]! * 256 + p[1]!) * 256 + p[2]!) * 256 + p[3]!
+        : null;
     }),
     inet_ntoa: nullSafe((n) => {
       const v = num(n);
@@ -226,6 +262,16 @@ function stringFunctions(): Record<string, Fn> {
     bin: nullSafe((n) => BigInt.asUintN(64, BigInt(Math.trunc(num(n)))).toString(2)),
     oct: nullSafe((n) => BigInt.asUintN(64, BigInt(Math.trunc(num(n)))).toString(8)),
   };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+  // 1 and 1n, 1.0 and 1 are the same stored value.
+  return a === b ||
+    (a !== null && b !== null && typeof a !== "string" && typeof b !== "string" &&
+      Number(a) === Number(b));
 }
 
 let crcTable: Uint32Array | null = null;
@@ -244,10 +290,11 @@ function crc32(b: Uint8Array): number {
 }
 
 function mathFunctions(): Record<string, Fn> {
-  const m1 = (f: (x: number) => number): Fn => nullSafe((x) => {
-    const r = f(num(x));
-    return Number.isFinite(r) ? r : null;
-  });
+  const m1 = (f: (x: number) => number): Fn =>
+    nullSafe((x) => {
+      const r = f(num(x));
+      return Number.isFinite(r) ? r : null;
+    });
   return {
     round: (x, d) => (x === null || d === null ? null : round(x, d)),
     truncate: nullSafe(truncate),
@@ -277,7 +324,10 @@ function mathFunctions(): Record<string, Fn> {
     tan: m1(Math.tan),
     asin: m1(Math.asin),
     acos: m1(Math.acos),
-    atan: (a, b) => (a === null ? null : b === undefined ? Math.atan(num(a)) : Math.atan2(num(a), num(b))),
+    atan: (
+      a,
+      b,
+    ) => (a === null ? null : b === undefined ? Math.atan(num(a)) : Math.atan2(num(a), num(b))),
     atan2: nullSafe((a, b) => Math.atan2(num(a), num(b))),
     cot: m1((x) => 1 / Math.tan(x)),
     degrees: m1((x) => (x * 180) / Math.PI),
@@ -293,7 +343,11 @@ function sessionFunctions(host: () => FunctionHost): Record<string, Fn> {
     current_user: () => host().currentUser(),
     version: () => host().version(),
     connection_id: () => host().connectionId(),
-    last_insert_id: (...a) => (a.length ? host().lastInsertId(a[0] === null ? 0 : BigInt(Math.trunc(num(a[0])))) : host().lastInsertId()),
+    last_insert_id: (
+      ...a
+    ) => (a.length
+      ? host().lastInsertId(a[0] === null ? 0 : BigInt(Math.trunc(num(a[0]))))
+      : host().lastInsertId()),
     row_count: () => host().rowCount(),
     found_rows: () => host().foundRows(),
     sleep: (s) => host().sleep(num(s)),
@@ -304,9 +358,9 @@ function sessionFunctions(host: () => FunctionHost): Record<string, Fn> {
       return v;
     },
     store: (v, spec, row) => host().store(v, Number(spec), Number(row)),
-    track: (rowid, changed) => {
-      host().track(rowid, changed === 1);
-      return 1;
+    track: (rowid, old, now) => {
+      host().track(rowid, !sameValue(old, now));
+      return now;
     },
     upsert_hit: () => {
       host().upsertHit();
@@ -332,8 +386,12 @@ export function registerMysqlFunctions(db: DatabaseSync, host: () => FunctionHos
     db.function(`mysql_${name}`, { varargs: true, deterministic: false }, f as never);
   }
   registerDateFunctions(db, host);
-  db.function("regexp", { deterministic: true }, ((p: unknown, s: unknown) => {
-    if (p === null || s === null) return null;
-    return new RegExp(str(p), "i").test(str(s)) ? 1 : 0;
-  }) as never);
+  db.function(
+    "regexp",
+    { deterministic: true },
+    ((p: unknown, s: unknown) => {
+      if (p === null || s === null) return null;
+      return new RegExp(str(p), "i").test(str(s)) ? 1 : 0;
+    }) as never,
+  );
 }

@@ -104,7 +104,15 @@ export function utcPartsOf(d: Date): DateTimeParts {
 
 /** The local-time JS Date of parts. */
 export function dateOf(p: DateTimeParts): Date {
-  return new Date(p.year, p.month - 1, p.day, p.hour, p.minute, p.second, Math.floor(p.micro / 1000));
+  return new Date(
+    p.year,
+    p.month - 1,
+    p.day,
+    p.hour,
+    p.minute,
+    p.second,
+    Math.floor(p.micro / 1000),
+  );
 }
 
 /** Days since 0000-00-00 as MySQL's TO_DAYS counts them. */
@@ -153,7 +161,12 @@ export function formatTime(us: number, fsp = 0): string {
 }
 
 /** Add `amount` `unit`s (DATE_ADD's units) to a datetime; null when the result is invalid. */
-export function addInterval(p: DateTimeParts, amount: string, unit: string, sign: number): DateTimeParts | null {
+export function addInterval(
+  p: DateTimeParts,
+  amount: string,
+  unit: string,
+  sign: number,
+): DateTimeParts | null {
   const nums = amount.trim().split(/[^0-9.]+/).filter((x) => x !== "").map(Number);
   const neg = amount.trim().startsWith("-") ? -1 : 1;
   const s = sign * neg;
@@ -165,8 +178,13 @@ export function addInterval(p: DateTimeParts, amount: string, unit: string, sign
     case "QUARTER":
     case "MONTH":
     case "YEAR_MONTH": {
-      const months = unit === "YEAR" ? n(0) * 12 : unit === "QUARTER" ? n(0) * 3 :
-        unit === "MONTH" ? n(0) : n(0) * 12 + n(1);
+      const months = unit === "YEAR"
+        ? n(0) * 12
+        : unit === "QUARTER"
+        ? n(0) * 3
+        : unit === "MONTH"
+        ? n(0)
+        : n(0) * 12 + n(1);
       const total = p.year * 12 + (p.month - 1) + months;
       const year = Math.floor(total / 12);
       const month = total - year * 12 + 1;

@@ -56,10 +56,16 @@ export interface Plan {
   converters: (ValueConverter | null)[];
   /** Whether any value may need bigint reads. */
   bigInts: boolean;
+  /** Whether rows need a pass (bigint reads or converters). */
+  normalize: boolean;
+  /** The columns when every one is known at compile time under its store name. */
+  staticColumns: ColumnMeta[] | null;
   /** Table written by INSERT / UPDATE / DELETE. */
   target: TableDef | null;
   /** Number of VALUES rows of an INSERT. */
   rowCount: number;
+  /** INSERT that leaves the AUTO_INCREMENT column out: every row gets a generated id. */
+  autoOmitted: boolean;
   /** INSERT IGNORE / UPDATE IGNORE. */
   ignore: boolean;
   /** INSERT ... ON DUPLICATE KEY UPDATE. */

@@ -19,7 +19,11 @@ export interface Described {
   bigInts: boolean;
 }
 
-function aggregateMeta(rw: SqlRewriter, name: ItemName, display: string): { meta: ColumnMeta; conv: ValueConverter } | null {
+function aggregateMeta(
+  rw: SqlRewriter,
+  name: ItemName,
+  display: string,
+): { meta: ColumnMeta; conv: ValueConverter } | null {
   if (name.kind !== "text") return null;
   const t = rw.tokens;
   const fn = t[name.from]!;
@@ -38,7 +42,9 @@ function aggregateMeta(rw: SqlRewriter, name: ItemName, display: string): { meta
     const scale = (col.scale ?? 0) + (fn.upper === "AVG" ? 4 : 0);
     return {
       meta: decimalMeta(display, scale),
-      conv: (v) => (v === null ? null : typeof v === "bigint" ? v.toString() : Number(v).toFixed(scale)),
+      conv: (
+        v,
+      ) => (v === null ? null : typeof v === "bigint" ? v.toString() : Number(v).toFixed(scale)),
     };
   }
   return null;
@@ -58,7 +64,9 @@ export function describeResult(rw: SqlRewriter, stmt: StatementSync): Described 
       if (item.kind === "literal" || c.name === translated) name = item;
     }
     out.names.push(name);
-    const ref = c.table ? rw.tables.find((r) => r.def && `${r.db}.${r.def.name}` === c.table) : undefined;
+    const ref = c.table
+      ? rw.tables.find((r) => r.def && `${r.db}.${r.def.name}` === c.table)
+      : undefined;
     const col = ref?.def && c.column ? findColumn(ref.def, c.column) : undefined;
     if (ref?.def && col) {
       out.columns.push(columnMeta(ref.def, col, c.name, ref.alias));

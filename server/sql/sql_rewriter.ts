@@ -12,7 +12,18 @@ import type { ItemName, Pin, Slot, TableRef } from "./plan.ts";
 import type { TableDef } from "../store/table_def.ts";
 import { quoteStore, storeName } from "../store/table_def.ts";
 import { INFORMATION_SCHEMA_VIEWS } from "../store/information_schema_views.ts";
-import { rewriteFunction, rewriteBareFunction } from "./rewrite_functions.ts";
+import { rewriteBareFunction, rewriteFunction } from "./rewrite_functions.ts";
+import {
+  ALIAS_STOP,
+  CLAUSE_END,
+  INTERVAL_UNITS,
+  KEYWORDS,
+  NOT_FUNCTION,
+  SELECT_MODIFIERS,
+  STORE_RESERVED,
+} from "./rewrite_keywords.ts";
+
+export { INTERVAL_UNITS };
 
 /** What the rewriter needs to know about the session. */
 export interface RewriteContext {
@@ -46,37 +57,6 @@ export function newFrame(top = false): Frame {
     itemOut: -1,
   };
 }
-
-const ALIAS_STOP = new Set([
-  "WHERE", "JOIN", "INNER", "LEFT", "RIGHT", "CROSS", "NATURAL", "STRAIGHT_JOIN", "FULL", "OUTER",
-  "ON", "USING", "GROUP", "ORDER", "HAVING", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "FOR",
-  "LOCK", "SET", "VALUES", "VALUE", "SELECT", "USE", "FORCE", "IGNORE", "PARTITION", "WINDOW",
-  "INTO", "RETURNING", "AS", "ON", "WITH",
-]);
-
-const NOT_FUNCTION = new Set([
-  "IN", "EXISTS", "ANY", "SOME", "ALL", "AS", "ON", "USING", "AND", "OR", "NOT", "XOR", "WHERE",
-  "FROM", "JOIN", "SELECT", "UNION", "HAVING", "BY", "WHEN", "THEN", "ELSE", "CASE", "IS", "LIKE",
-  "REGEXP", "RLIKE", "BETWEEN", "VALUE", "INTO", "SET", "OVER", "WINDOW", "DISTINCT", "DIV",
-  "LIMIT", "OFFSET", "RETURNING", "TABLE", "ESCAPE", "COLLATE", "ASC", "DESC", "END", "WITH",
-  "RECURSIVE", "LATERAL", "NATURAL", "INTERVAL", "BINARY", "EXCEPT", "INTERSECT", "ROW",
-  "ORDER", "GROUP", "PARTITION", "FOR", "DUAL", "KEY", "INDEX", "UPDATE",
-]);
-
-const CLAUSE_END = new Set([
-  "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "WINDOW", "INTO",
-  "FOR", "LOCK",
-]);
-
-/** Words SQLite reserves that MySQL lets you use as plain column names. */
-const STORE_RESERVED = new Set([
-  "ABORT", "ACTION", "AFTER", "ATTACH", "AUTOINCREMENT", "CONFLICT", "DEFERRED", "DETACH",
-  "EXCLUSIVE", "FAIL", "GLOB", "IMMEDIATE", "INDEXED", "INSTEAD", "ISNULL", "NOTNULL", "PLAN",
-  "PRAGMA", "QUERY", "RAISE", "REINDEX", "TEMP", "TEMPORARY", "TRANSACTION", "VACUUM", "VIEW",
-  "VIRTUAL", "NOTHING", "OTHERS", "TIES", "GENERATED", "ALWAYS", "MATERIALIZED", "FILTER", "DO",
-  "FIRST", "LAST", "NULLS", "ROWID", "ACTION", "BEFORE", "CURRENT", "EACH", "INITIALLY",
-  "RESTRICT", "ROWS", "RANGE", "GROUPS", "EXCLUDE", "FOLLOWING", "PRECEDING", "UNBOUNDED",
-]);
 
 const LITERALS = new Set(["string", "number", "hex", "bit"]);
 
@@ -145,15 +125,18 @@ export class SqlRewriter {
     this.clauses.push([this.out.length, name]);
   }
 
-  /** The clause MySQL names for output offset `offset`. */
-  clauseAt(offset: number): string {
+  /** The clause MySQL names for output offset `offset` (or where `column` first appears). */
+  clauseAt(offset: number, column = ""): string {
+    if (offset < 0) offset = findWord(this.out, column.slice(column.lastIndexOf(".") + 1));
     let name = "field list";
     for (const [at, c] of this.clauses) if (at <= offset) name = c;
     return name;
   }
 
-  /** MySQL's 1064 for a SQLite syntax error at output offset `offset`. */
-  syntaxAt(offset: number): MysqlError {
+  /** MySQL's 1064 for a SQLite syntax error at output offset `offset` (or at token `near`). */
+  syntaxAt(offset: number, near: string | null = null): MysqlError {
+    if (offset < 0 && near === null) return parseError(this.sql, this.sql.length);
+    if (offset < 0) offset = Math.max(0, findWord(this.out, near!));
     let token = 0;
     for (const [at, t] of this.tokenMap) if (at <= offset) token = t;
     return parseError(this.sql, this.tokens[token]!.start);
@@ -247,9 +230,13 @@ export class SqlRewriter {
   assignment(i: number): number {
     const name = this.tokens[i]!.value.replaceAll("'", "''");
     this.emit(`mysql_setvar('${name}',`, i);
-    const j = this.run(i + 2, newFrame(), (t) =>
-      (t.kind === "op" && t.value === ",") || (t.kind === "word" && (t.upper === "FROM" ||
-        t.upper === "AS" || CLAUSE_END.has(t.upper))));
+    const j = this.run(
+      i + 2,
+      newFrame(),
+      (t) =>
+        (t.kind === "op" && t.value === ",") || (t.kind === "word" && (t.upper === "FROM" ||
+          t.upper === "AS" || CLAUSE_END.has(t.upper))),
+    );
     this.emit(")");
     return j;
   }
@@ -262,8 +249,9 @@ export class SqlRewriter {
     for (;;) {
       const t = this.tokens[j]!;
       if (t.kind === "quoted") parts.push(quoteStore(t.value));
-      else if (t.kind === "word") parts.push(STORE_RESERVED.has(t.upper) ? quoteStore(t.value) : t.value);
-      else if (t.kind === "op" && t.value === "*") parts.push("*");
+      else if (t.kind === "word") {
+        parts.push(STORE_RESERVED.has(t.upper) ? quoteStore(t.value) : t.value);
+      } else if (t.kind === "op" && t.value === "*") parts.push("*");
       else throw this.errorAt(j);
       if (!this.isOp(j + 1, ".")) break;
       j += 2;
@@ -283,7 +271,7 @@ export class SqlRewriter {
       this.primaryStart = start;
       return j;
     }
-    if (this.isOp(i + 1, ".") ) return this.identifier(i);
+    if (this.isOp(i + 1, ".")) return this.identifier(i);
     switch (u) {
       case "SELECT":
         return this.select(i, f);
@@ -340,8 +328,9 @@ export class SqlRewriter {
     const from = f.itemStart;
     this.itemOut.push([f.itemOut, this.out.length]);
     const t = this.tokens[from]!;
-    if (i - from === 1 && t.kind === "string") this.itemNames.push({ kind: "literal", token: from });
-    else this.itemNames.push({ kind: "text", from, to: i });
+    if (i - from === 1 && t.kind === "string") {
+      this.itemNames.push({ kind: "literal", token: from });
+    } else this.itemNames.push({ kind: "text", from, to: i });
     f.itemStart = -1;
   }
 
@@ -403,7 +392,8 @@ export class SqlRewriter {
 
   /** After INTERVAL: the amount expression and the unit; emits `amount, 'UNIT'`. */
   intervalBody(i: number): number {
-    const j = this.run(i, newFrame(), (t, k) => t.kind === "word" && INTERVAL_UNITS.has(t.upper) &&
+    const j = this.run(i, newFrame(), (t, k) =>
+      t.kind === "word" && INTERVAL_UNITS.has(t.upper) &&
       !this.isOp(k + 1, "("));
     const unit = this.tokens[j]!;
     if (unit.kind !== "word" || !INTERVAL_UNITS.has(unit.upper)) throw this.errorAt(j);
@@ -453,9 +443,11 @@ export class SqlRewriter {
   listStart(i: number, f: Frame): number {
     const t = this.tokens[i]!;
     const after = this.tokens[i + 1]!;
-    const ends = after.kind === "eof" || (after.kind === "op" && [",", ")", ";"].includes(after.value)) ||
-      (after.kind === "word" && ["ASC", "DESC", "LIMIT", "HAVING", "ORDER", "UNION", "FOR", "LOCK",
-        "WITH", "INTO"].includes(after.upper));
+    const ends = after.kind === "eof" ||
+      (after.kind === "op" && [",", ")", ";"].includes(after.value)) ||
+      (after.kind === "word" &&
+        ["ASC", "DESC", "LIMIT", "HAVING", "ORDER", "UNION", "FOR", "LOCK", "WITH", "INTO"]
+          .includes(after.upper));
     if (t.kind === "number" && ends && f.list !== "") {
       this.emit(this.pinValue(i), i);
       return i + 1;
@@ -512,15 +504,19 @@ export class SqlRewriter {
       j += 2;
       if (this.isWord(j, "OF")) {
         j++;
-        while (this.tokens[j]!.kind === "word" || this.tokens[j]!.kind === "quoted" ||
-          this.isOp(j, ",")) j++;
+        while (
+          this.tokens[j]!.kind === "word" || this.tokens[j]!.kind === "quoted" ||
+          this.isOp(j, ",")
+        ) j++;
       }
       if (this.isWord(j, "NOWAIT")) j++;
       else if (this.isWord(j, "SKIP") && this.isWord(j + 1, "LOCKED")) j += 2;
       return j;
     }
-    if (this.isWord(j, "LOCK") && this.isWord(j + 1, "IN") && this.isWord(j + 2, "SHARE") &&
-      this.isWord(j + 3, "MODE")) {
+    if (
+      this.isWord(j, "LOCK") && this.isWord(j + 1, "IN") && this.isWord(j + 2, "SHARE") &&
+      this.isWord(j + 3, "MODE")
+    ) {
       return j + 4;
     }
     throw this.errorAt(i);
@@ -530,7 +526,12 @@ export class SqlRewriter {
     let j = i + 1;
     for (;;) {
       const t = this.tokens[j]!;
-      if (t.kind !== "user_var") throw new MysqlError(ER.ER_NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'SELECT ... INTO OUTFILE'");
+      if (t.kind !== "user_var") {
+        throw new MysqlError(
+          ER.ER_NOT_SUPPORTED_YET,
+          "This version of MySQL doesn't yet support 'SELECT ... INTO OUTFILE'",
+        );
+      }
       this.intoVars.push(t.value);
       j++;
       if (!this.isOp(j, ",")) return j;
@@ -587,7 +588,12 @@ export class SqlRewriter {
         return i + 1;
       case "COLLATE": {
         const c = this.tokens[i + 1]!.value.toLowerCase();
-        this.emit(c.endsWith("_bin") || c === "binary" || c.endsWith("_cs") ? "COLLATE BINARY" : "COLLATE NOCASE", i);
+        this.emit(
+          c.endsWith("_bin") || c === "binary" || c.endsWith("_cs")
+            ? "COLLATE BINARY"
+            : "COLLATE NOCASE",
+          i,
+        );
         return i + 2;
       }
       case "DATE":
@@ -694,8 +700,12 @@ export class SqlRewriter {
     const hasAs = this.isWord(j, "AS");
     if (hasAs) j++;
     const t = this.tokens[j]!;
-    if (t.kind === "quoted" || (hasAs && t.kind === "string")) return { name: t.value, next: j + 1 };
-    if (t.kind === "word" && (hasAs || !ALIAS_STOP.has(t.upper))) return { name: t.value, next: j + 1 };
+    if (t.kind === "quoted" || (hasAs && t.kind === "string")) {
+      return { name: t.value, next: j + 1 };
+    }
+    if (t.kind === "word" && (hasAs || !ALIAS_STOP.has(t.upper))) {
+      return { name: t.value, next: j + 1 };
+    }
     if (hasAs) throw this.errorAt(j);
     return null;
   }
@@ -731,6 +741,17 @@ export class SqlRewriter {
   }
 }
 
+/** Offset of the first whole-word occurrence of `word` in `text` (case-insensitive), or -1. */
+function findWord(text: string, word: string): number {
+  if (word === "") return -1;
+  const re = new RegExp(
+    `(^|[^\\w])"?${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?($|[^\\w])`,
+    "i",
+  );
+  const m = re.exec(text);
+  return m ? m.index + m[1]!.length : -1;
+}
+
 function sysVarSlot(text: string): Slot {
   for (const scope of ["global", "session", "local"] as const) {
     if (text.startsWith(scope + ".")) {
@@ -743,24 +764,3 @@ function sysVarSlot(text: string): Slot {
   }
   return { kind: "sysvar", name: text, scope: "default" };
 }
-
-const SELECT_MODIFIERS = new Set([
-  "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT",
-  "SQL_NO_CACHE", "SQL_CACHE",
-]);
-
-/** Interval units of DATE_ADD and `+ INTERVAL`. */
-export const INTERVAL_UNITS = new Set([
-  "MICROSECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR",
-  "SECOND_MICROSECOND", "MINUTE_MICROSECOND", "MINUTE_SECOND", "HOUR_MICROSECOND", "HOUR_SECOND",
-  "HOUR_MINUTE", "DAY_MICROSECOND", "DAY_SECOND", "DAY_MINUTE", "DAY_HOUR", "YEAR_MONTH",
-]);
-
-/** Keywords passed through to SQLite as they are. */
-const KEYWORDS = new Set([
-  "AND", "OR", "NOT", "NULL", "IS", "IN", "BETWEEN", "EXISTS", "CASE", "WHEN", "THEN", "ELSE",
-  "END", "TRUE", "FALSE", "ALL", "ANY", "SOME", "DISTINCT", "ASC", "DESC", "BY", "AS", "ESCAPE",
-  "INNER", "LEFT", "RIGHT", "OUTER", "CROSS", "NATURAL", "USING", "OVER", "PARTITION", "ROWS",
-  "RANGE", "UNBOUNDED", "PRECEDING", "FOLLOWING", "CURRENT", "ROW", "WINDOW", "OFFSET", "SET",
-  "VALUES", "NULLS", "FIRST", "LAST", "DEFAULT", "FULL", "GLOB",
-]);

@@ -23,14 +23,19 @@ export interface WaitControl {
 
 /** Run `f`, retrying while SQLite reports a busy database, up to the lock wait timeout. */
 export function withBusyRetry<T>(wait: WaitControl, f: () => T): T {
-  const deadline = Date.now() + wait.lockWaitTimeout() * 1000;
+  let deadline = 0;
   for (;;) {
     try {
       return f();
     } catch (e) {
       if (!isBusyError(e)) throw e;
+      // The first failed attempt already waited one busy slice.
+      if (deadline === 0) deadline = Date.now() + wait.lockWaitTimeout() * 1000;
       if (Date.now() >= deadline) {
-        throw new MysqlError(ER.ER_LOCK_WAIT_TIMEOUT, "Lock wait timeout exceeded; try restarting transaction");
+        throw new MysqlError(
+          ER.ER_LOCK_WAIT_TIMEOUT,
+          "Lock wait timeout exceeded; try restarting transaction",
+        );
       }
       wait.checkAlive();
     }

@@ -83,7 +83,10 @@ export interface ServerLink {
   /** Rows for SHOW PROCESSLIST. */
   processList(): Promise<ProcessInfo[]>;
   /** KILL [QUERY] id on behalf of `byUser`; throws ER_NO_SUCH_THREAD / ER_KILL_DENIED_ERROR. */
-  kill(id: number, options: { queryOnly: boolean; byUser: string; canKillAny: boolean }): Promise<void>;
+  kill(
+    id: number,
+    options: { queryOnly: boolean; byUser: string; canKillAny: boolean },
+  ): Promise<void>;
   /** Global status counters by MySQL name (Uptime, Threads_connected, ...). */
   globalStatus(): Promise<Map<string, string | number>>;
   /** Set a global system variable; the main thread validates and broadcasts it. */

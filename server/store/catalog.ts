@@ -7,6 +7,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { SCHEMATA_TABLE, TABLES_TABLE } from "./store.ts";
 import type { TableDef } from "./table_def.ts";
+import { catalogJson } from "./column_info.ts";
 
 /** One database (schema). */
 export interface SchemaDef {
@@ -53,12 +54,17 @@ export class Catalog {
     this.#tables.clear();
     const schemas = db.prepare(`SELECT name, charset, collation FROM ${SCHEMATA_TABLE}`).all();
     for (const r of schemas) {
-      const s = { name: String(r.name), charset: String(r.charset), collation: String(r.collation) };
+      const s = {
+        name: String(r.name),
+        charset: String(r.charset),
+        collation: String(r.collation),
+      };
       this.#schemas.set(s.name, s);
       this.#tables.set(s.name, new Map());
     }
     for (const r of db.prepare(`SELECT db, name, def FROM ${TABLES_TABLE}`).all()) {
       const def = JSON.parse(String(r.def)) as TableDef;
+      for (const c of def.columns) delete (c as { info?: unknown }).info;
       this.#tables.get(String(r.db))?.set(String(r.name), def);
     }
   }
@@ -88,7 +94,7 @@ export class Catalog {
   /** Write a table definition (inside the caller's write transaction). */
   saveTable(db: DatabaseSync, def: TableDef): void {
     db.prepare(`INSERT OR REPLACE INTO ${TABLES_TABLE} (db, name, def) VALUES (?, ?, ?)`)
-      .run(def.db, def.name, JSON.stringify(def));
+      .run(def.db, def.name, catalogJson(def));
     this.#tables.get(def.db)?.set(def.name, def);
   }
 

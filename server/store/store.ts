@@ -4,7 +4,7 @@
  * MySQL's view of each table in.
  */
 
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { createInformationSchemaViews } from "./information_schema_views.ts";
 
 /** Catalog table of databases (MySQL schemata). */
@@ -50,4 +50,9 @@ export function initializeStore(path: string): void {
   } finally {
     db.close();
   }
+}
+
+/** Make a statement return rows as arrays (node:sqlite has it; its type declarations lag). */
+export function returnArrays(stmt: StatementSync): void {
+  (stmt as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
 }

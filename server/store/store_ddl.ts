@@ -20,7 +20,9 @@ import {
 export function sqlLiteral(v: unknown): string {
   if (v === null || v === undefined) return "NULL";
   if (typeof v === "number" || typeof v === "bigint") return String(v);
-  if (v instanceof Uint8Array) return `X'${Array.from(v, (b) => b.toString(16).padStart(2, "0")).join("")}'`;
+  if (v instanceof Uint8Array) {
+    return `X'${Array.from(v, (b) => b.toString(16).padStart(2, "0")).join("")}'`;
+  }
   return `'${String(v).replaceAll("'", "''")}'`;
 }
 
@@ -32,7 +34,12 @@ export function rowidColumn(def: TableDef): ColumnDef | null {
   return col && isIntegerType(col.dataType) ? col : null;
 }
 
-function columnSql(def: TableDef, col: ColumnDef, rowid: ColumnDef | null, storedDefault: (c: ColumnDef) => unknown): string {
+function columnSql(
+  def: TableDef,
+  col: ColumnDef,
+  rowid: ColumnDef | null,
+  storedDefault: (c: ColumnDef) => unknown,
+): string {
   const type = col === rowid ? "INTEGER" : storeType(col);
   let s = `${quoteStore(col.name)} ${type}`;
   if (col === rowid) s += col.autoIncrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY";
@@ -61,7 +68,9 @@ export function tableSql(def: TableDef, storedDefault: (c: ColumnDef) => unknown
   const rowid = rowidColumn(def);
   const cols = def.columns.map((c) => columnSql(def, c, rowid, storedDefault));
   const pk = primaryKey(def);
-  if (pk && !rowid) cols.push(`PRIMARY KEY (${pk.parts.map((p) => quoteStore(p.column)).join(", ")})`);
+  if (pk && !rowid) {
+    cols.push(`PRIMARY KEY (${pk.parts.map((p) => quoteStore(p.column)).join(", ")})`);
+  }
   const temp = def.temporary ? "TEMP " : "";
   const out = [`CREATE ${temp}TABLE ${table} (${cols.join(", ")}) STRICT`];
   for (const idx of def.indexes) {
@@ -77,7 +86,9 @@ export function indexSql(def: TableDef, name: string): string {
   const schema = def.temporary ? "temp." : "";
   const cols = idx.parts.map((p) => quoteStore(p.column) + (p.desc ? " DESC" : "")).join(", ");
   const unique = idx.kind === "unique" ? "UNIQUE " : "";
-  return `CREATE ${unique}INDEX ${schema}${quoteStore(indexStoreName(def, name))} ON ${quoteStore(storeName(def.db, def.name))} (${cols})`;
+  return `CREATE ${unique}INDEX ${schema}${quoteStore(indexStoreName(def, name))} ON ${
+    quoteStore(storeName(def.db, def.name))
+  } (${cols})`;
 }
 
 /** Set the next AUTO_INCREMENT value of a table (sqlite_sequence holds the last one used). */

@@ -20,10 +20,10 @@ export interface StoreErrorHint {
   duplicate?(storeColumns: string[]): MysqlError;
   /** The error for a NOT NULL violation on column `column`. */
   notNull?(column: string): MysqlError;
-  /** The clause MySQL names for an unknown column at `offset` in the store SQL. */
-  clauseAt?(offset: number): string;
-  /** The syntax error for a failure at `offset` in the store SQL. */
-  syntaxAt?(offset: number): MysqlError;
+  /** The clause MySQL names for an unknown column at `offset` (-1: unknown) in the store SQL. */
+  clauseAt?(offset: number, name: string): string;
+  /** The syntax error at `offset` in the store SQL (-1: unknown; `near` is SQLite's token). */
+  syntaxAt?(offset: number, near: string | null): MysqlError;
   /** Database for "FUNCTION db.f does not exist". */
   db?: string | null;
 }
@@ -36,12 +36,7 @@ export function isBusyError(e: unknown): boolean {
 
 function offsetOf(message: string): number {
   const m = / at offset (\d+)$/.exec(message);
-  return m ? Number(m[1]) : 0;
-}
-
-/** The part of a "no such column" name MySQL shows: the column, or qualified `t.c`. */
-function lastPart(name: string): string {
-  return name;
+  return m ? Number(m[1]) : -1;
 }
 
 type Rule = [RegExp, (m: RegExpExecArray, message: string, hint: StoreErrorHint) => MysqlError];
@@ -54,7 +49,8 @@ const RULES: Rule[] = [
   }],
   [/^NOT NULL constraint failed: (.*?)(?: in .*)?$/, (m, _msg, h) => {
     const col = m[1]!.slice(m[1]!.lastIndexOf(".") + 1);
-    return h.notNull?.(col) ?? new MysqlError(ER.ER_BAD_NULL_ERROR, `Column '${col}' cannot be null`);
+    return h.notNull?.(col) ??
+      new MysqlError(ER.ER_BAD_NULL_ERROR, `Column '${col}' cannot be null`);
   }],
   [/^cannot store (\w+) value in (\w+) column (.*)$/, (m) => {
     const col = m[3]!.slice(m[3]!.lastIndexOf(".") + 1);
@@ -68,22 +64,28 @@ const RULES: Rule[] = [
     return new MysqlError(ER.ER_NO_SUCH_TABLE, `Table '${m[1]}' doesn't exist`);
   }],
   [/^no such column: (.*?)(?: in .*)?$/, (m, msg, h) => {
-    const clause = h.clauseAt?.(offsetOf(msg)) ?? "field list";
-    return new MysqlError(ER.ER_BAD_FIELD_ERROR, `Unknown column '${lastPart(m[1]!)}' in '${clause}'`);
+    const clause = h.clauseAt?.(offsetOf(msg), m[1]!) ?? "field list";
+    return new MysqlError(ER.ER_BAD_FIELD_ERROR, `Unknown column '${m[1]}' in '${clause}'`);
   }],
   [/^ambiguous column name: (.*?)(?: in .*)?$/, (m, msg, h) => {
-    const clause = h.clauseAt?.(offsetOf(msg)) ?? "field list";
+    const clause = h.clauseAt?.(offsetOf(msg), m[1]!) ?? "field list";
     return new MysqlError(ER.ER_NON_UNIQ_ERROR, `Column '${m[1]}' in ${clause} is ambiguous`);
   }],
-  [/^near "(.*)": syntax error|^incomplete input|^unrecognized token/, (_m, msg, h) => {
-    return h.syntaxAt?.(offsetOf(msg)) ??
+  [/^near "(.*)": syntax error|^incomplete input|^unrecognized token: "(.*)"/, (m, msg, h) => {
+    return h.syntaxAt?.(offsetOf(msg), m[1] ?? m[2] ?? null) ??
       new MysqlError(ER.ER_PARSE_ERROR, "You have an error in your SQL syntax");
   }],
   [/^table (.*) already exists/, (m) => {
-    return new MysqlError(ER.ER_TABLE_EXISTS_ERROR, `Table '${m[1]!.replaceAll('"', "")}' already exists`);
+    return new MysqlError(
+      ER.ER_TABLE_EXISTS_ERROR,
+      `Table '${m[1]!.replaceAll('"', "")}' already exists`,
+    );
   }],
   [/^(database|database table) is locked/, () => {
-    return new MysqlError(ER.ER_LOCK_WAIT_TIMEOUT, "Lock wait timeout exceeded; try restarting transaction");
+    return new MysqlError(
+      ER.ER_LOCK_WAIT_TIMEOUT,
+      "Lock wait timeout exceeded; try restarting transaction",
+    );
   }],
   [/^misuse of aggregate|^misuse of window function/, () => {
     return new MysqlError(ER.ER_INVALID_GROUP_FUNC_USE, "Invalid use of group function");
@@ -98,7 +100,10 @@ const RULES: Rule[] = [
     );
   }],
   [/^no such function: (\w+)/, (m, _msg, h) => {
-    return new MysqlError(ER.ER_SP_DOES_NOT_EXIST, `FUNCTION ${h.db ?? ""}${h.db ? "." : ""}${m[1]} does not exist`);
+    return new MysqlError(
+      ER.ER_SP_DOES_NOT_EXIST,
+      `FUNCTION ${h.db ?? ""}${h.db ? "." : ""}${m[1]} does not exist`,
+    );
   }],
   [/^wrong number of arguments to function (\w+)/, (m) => {
     return new MysqlError(
@@ -106,7 +111,10 @@ const RULES: Rule[] = [
       `Incorrect parameter count in the call to native function '${m[1]}'`,
     );
   }],
-  [/^interrupted/, () => new MysqlError(ER.ER_QUERY_INTERRUPTED, "Query execution was interrupted")],
+  [
+    /^interrupted/,
+    () => new MysqlError(ER.ER_QUERY_INTERRUPTED, "Query execution was interrupted"),
+  ],
 ];
 
 /** Map any error thrown by the store onto a MysqlError; MysqlErrors pass through. */

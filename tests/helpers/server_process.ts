@@ -54,6 +54,11 @@ export function testTarget(): TestTarget {
   return value;
 }
 
+/** The script mydeno runs from: `main.ts`, or `MYDENO_MAIN` to try another entry point. */
+function mydenoEntry(): string {
+  return Deno.env.get("MYDENO_MAIN") ?? `${repoRoot()}/main.ts`;
+}
+
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -103,7 +108,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
     });
   } else {
     cmd = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `${repoRoot()}/main.ts`, ...base, ...(opts.options ?? [])],
+      args: ["run", "-A", mydenoEntry(), ...base, ...(opts.options ?? [])],
       cwd: repoRoot(),
       env: { NO_COLOR: "1" },
       stdin: "null",

@@ -1,0 +1,516 @@
+/**
+ * One client session in the engine (`SqlSession`): its database, variables, user variables,
+ * warnings, transaction and temporary tables, and the hot path of a statement: tokenize,
+ * digest, find the cached plan, bind, run.
+ */
+
+import { ER, MysqlError } from "../errors/mysql_error.ts";
+import { splitStatements, type Token, tokenize } from "./lexer.ts";
+import type {
+  ColumnMeta,
+  PreparedStatement,
+  RowsResult,
+  ServerLink,
+  SessionIdentity,
+  SqlSession,
+  SqlValue,
+  StatementResult,
+} from "./types.ts";
+import type { FunctionHost } from "./function_host.ts";
+import type { Plan } from "./plan.ts";
+import { digest } from "./digest.ts";
+import { type CompileContext, compileDml, DML_WORDS } from "./dml_compiler.ts";
+import { runPlan } from "./dml_runner.ts";
+import { TransactionState } from "./transaction_state.ts";
+import type { StoreConnection } from "./store_connection.ts";
+import type { Catalog } from "../store/catalog.ts";
+import type { TableDef } from "../store/table_def.ts";
+import { type ConversionMode, convertForColumn, textOf } from "./column_values.ts";
+import { dispatchStatement } from "./statement_dispatch.ts";
+import {
+  type GlobalValues,
+  initialGlobals,
+  SessionVariables,
+} from "../variables/system_variables.ts";
+import { SessionPrepared } from "./session_prepared.ts";
+import { fieldListColumns } from "./show_create_table.ts";
+
+/** What a session shares with its engine. */
+export interface EngineCore {
+  catalog: Catalog;
+  serverVersion: string;
+  releaseConnection(conn: StoreConnection): void;
+}
+
+/** One warning, note or error for SHOW WARNINGS. */
+export interface Warning {
+  level: "Note" | "Warning" | "Error";
+  code: number;
+  message: string;
+}
+
+/** Counters a write statement fills while it runs. */
+export interface WriteCounters {
+  generated: number;
+  upserts: number;
+  changed: Set<unknown>;
+  /** Last values converted per column (names the duplicate entry of a 1062). */
+  lastValues: Map<string, unknown>;
+}
+
+const MAX_WARNINGS = 64;
+
+/** A statement's result, or a promise of it for statements that ask the main thread. */
+export type Outcome = StatementResult | Promise<StatementResult>;
+
+/** A session. */
+export class Session implements SqlSession, FunctionHost, CompileContext {
+  identity: SessionIdentity;
+  readonly engine: EngineCore;
+  readonly conn: StoreConnection;
+  readonly link: ServerLink;
+  readonly vars: SessionVariables;
+  readonly globalsSource: () => ReadonlyMap<string, string | number>;
+  currentDb: string | null;
+  readonly txn: TransactionState;
+  userVars = new Map<string, SqlValue>();
+  warnings: Warning[] = [];
+  lastInsertIdValue: number | bigint = 0;
+  rowCountValue = -1;
+  foundRowsValue = 0;
+  temps = new Map<string, TableDef>();
+  writeCounters: WriteCounters = {
+    generated: 0,
+    upserts: 0,
+    changed: new Set(),
+    lastValues: new Map(),
+  };
+  /** Set by KILL QUERY through the server hook; checked between lock-wait slices. */
+  interrupted: () => boolean = () => false;
+  #now: Date | null = null;
+  #autocommit = true;
+  #sqlMode = "";
+  #tokens: Token[] = [];
+  #sql = "";
+  #mode: ConversionMode;
+  #closed = false;
+  #prepared = new Set<SessionPrepared>();
+
+  constructor(
+    engine: EngineCore,
+    conn: StoreConnection,
+    identity: SessionIdentity,
+    link: ServerLink,
+    globals: () => ReadonlyMap<string, string | number>,
+  ) {
+    this.engine = engine;
+    this.conn = conn;
+    this.identity = identity;
+    this.link = link;
+    this.globalsSource = globals;
+    this.vars = new SessionVariables(this.#globalValues());
+    this.currentDb = null;
+    this.txn = new TransactionState(conn.db, this);
+    conn.host = this;
+    this.variablesChanged();
+    this.#mode = this.#conversionMode(false);
+    if (identity.db !== null) this.useDatabase(identity.db);
+  }
+
+  #globalValues(): GlobalValues {
+    const g = initialGlobals();
+    for (const [k, v] of this.globalsSource()) g.set(k, v);
+    return g;
+  }
+
+  get db() {
+    return this.conn.db;
+  }
+
+  get inTransaction(): boolean {
+    return this.txn.open;
+  }
+
+  get autocommit(): boolean {
+    return this.#autocommit;
+  }
+
+  /** Re-read the variables the hot path caches (after SET / reset). */
+  variablesChanged(): void {
+    this.#autocommit = Number(this.vars.get("autocommit")) === 1;
+    this.#sqlMode = String(this.vars.get("sql_mode") ?? "");
+  }
+
+  get pipesAsConcat(): boolean {
+    return this.sqlMode().includes("PIPES_AS_CONCAT");
+  }
+
+  /** The session's sql_mode. */
+  sqlMode(): string {
+    return this.#sqlMode;
+  }
+
+  splitStatements(sql: string): string[] {
+    return splitStatements(sql);
+  }
+
+  // ---- statements ------------------------------------------------------------------------
+
+  async execute(sql: string): Promise<StatementResult> {
+    return await this.executeSync(sql, []);
+  }
+
+  /** Run one statement synchronously (params for prepared DML). */
+  executeSync(sql: string, params: readonly SqlValue[], tokens?: Token[]): Outcome {
+    if (this.#closed) throw new MysqlError(1105, "Cannot run a statement: the session is closed");
+    const toks = tokens ?? tokenize(sql);
+    const first = toks[0]!;
+    if (first.kind === "eof") throw new MysqlError(ER.ER_EMPTY_QUERY, "Query was empty");
+    const keepWarnings = first.kind === "word" && first.upper === "SHOW" && isDiagnostics(toks);
+    return this.runPrepared(
+      () => {
+        if (
+          (first.kind === "word" && DML_WORDS.has(first.upper)) ||
+          (first.kind === "op" && first.value === "(")
+        ) {
+          return this.#runDml(sql, toks, params);
+        }
+        return dispatchStatement(this, sql, toks);
+      },
+      sql,
+      toks,
+      keepWarnings,
+    );
+  }
+
+  /** Run statement work `f` with the per-statement state set up and errors recorded. */
+  runPrepared(f: () => Outcome, sql: string, tokens: Token[], keepWarnings = false): Outcome {
+    if (!keepWarnings && this.warnings.length > 0) this.warnings = [];
+    this.#now = null;
+    this.#tokens = tokens;
+    this.#sql = sql;
+    const fail = (e: unknown): never => {
+      const err = e instanceof MysqlError ? e : toMysqlError(e);
+      this.warnings = [{ level: "Error", code: err.code, message: err.message }];
+      throw err;
+    };
+    try {
+      if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
+      const r = f();
+      return r instanceof Promise ? r.catch(fail) : r;
+    } catch (e) {
+      return fail(e);
+    }
+  }
+
+  #runDml(sql: string, tokens: Token[], params: readonly SqlValue[]): StatementResult {
+    const d = digest(tokens, this.currentDb ?? "");
+    let plan = this.conn.plans.get(d.key);
+    if (plan && !pinsMatch(plan, d.literals)) plan = undefined;
+    if (!plan) {
+      plan = compileDml(this, sql, tokens);
+      this.conn.plans.set(d.key, plan);
+    }
+    return runPlan(this, plan, sql, d.literals, params);
+  }
+
+  /** Compile (or find) the plan of a DML statement for COM_STMT_PREPARE. */
+  planFor(sql: string, tokens: Token[]): Plan {
+    if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
+    this.#tokens = tokens;
+    this.#sql = sql;
+    return compileDml(this, sql, tokens);
+  }
+
+  prepare(sql: string): PreparedStatement {
+    const p = new SessionPrepared(this, sql, () => this.#prepared.delete(p));
+    this.#prepared.add(p);
+    return p;
+  }
+
+  /** Text of source tokens [from, to) of the current statement. */
+  itemText(sql: string, from: number, to: number): string {
+    const t = this.#tokens;
+    if (sql !== this.#sql || to <= from) return "";
+    return sql.slice(t[from]!.start, t[to - 1]!.end);
+  }
+
+  /** Decoded value of token `i` of the current statement. */
+  tokenValue(i: number): string {
+    return this.#tokens[i]?.value ?? "";
+  }
+
+  // ---- transaction hooks -----------------------------------------------------------------
+
+  /** Before a DML statement: start the MySQL / SQLite transaction it needs. */
+  beforeStatement(writes: boolean): void {
+    if (!this.txn.open && !this.autocommit) this.txn.open = true;
+    this.txn.prepare(writes);
+  }
+
+  afterStatement(): void {}
+
+  /** Commit implicitly, as MySQL does before DDL and account statements. */
+  implicitCommit(): void {
+    if (this.txn.open || this.conn.db.isTransaction) this.txn.commit();
+  }
+
+  checkAlive(): void {
+    if (this.interrupted()) {
+      throw new MysqlError(ER.ER_QUERY_INTERRUPTED, "Query execution was interrupted");
+    }
+  }
+
+  lockWaitTimeout(): number {
+    return Number(this.vars.get("innodb_lock_wait_timeout") ?? 50);
+  }
+
+  // ---- CompileContext ----------------------------------------------------------------------
+
+  findTable(db: string, name: string): TableDef | undefined {
+    return this.temps.get(`${db}\0${name}`) ?? this.engine.catalog.table(db, name);
+  }
+
+  specId(table: TableDef, col: import("../store/table_def.ts").ColumnDef): number {
+    return this.conn.specId(table, col);
+  }
+
+  /** MySQL 8.0's 1062: `Duplicate entry '5' for key 't.PRIMARY'`. */
+  duplicateError(table: TableDef | null, storeColumns: string[]): MysqlError {
+    const cols = storeColumns.map((c) => c.slice(c.lastIndexOf(".") + 1).toLowerCase());
+    const key = table?.indexes.find((i) =>
+      i.kind !== "index" && i.parts.length === cols.length &&
+      i.parts.every((p) => cols.includes(p.column.toLowerCase()))
+    );
+    const values = cols.map((c) => {
+      const v = this.writeCounters.lastValues.get(c);
+      return v === undefined || v === null ? "NULL" : textOf(v);
+    });
+    const keyName = key ? `${table!.name}.${key.name}` : cols.join(",");
+    return new MysqlError(
+      ER.ER_DUP_ENTRY,
+      `Duplicate entry '${values.join("-")}' for key '${keyName}'`,
+    );
+  }
+
+  // ---- write statement counters ------------------------------------------------------------
+
+  beginWriteCounters(plan: Plan): void {
+    const c = this.writeCounters;
+    c.generated = 0;
+    c.upserts = 0;
+    if (c.changed.size) c.changed = new Set();
+    c.lastValues.clear();
+    this.#mode = this.#conversionMode(plan.ignore);
+  }
+
+  #conversionMode(ignore: boolean): ConversionMode {
+    const mode = this.sqlMode();
+    return {
+      strict: !ignore &&
+        (mode.includes("STRICT_TRANS_TABLES") || mode.includes("STRICT_ALL_TABLES")),
+      noZeroDate: mode.includes("NO_ZERO_DATE"),
+      noAutoValueOnZero: mode.includes("NO_AUTO_VALUE_ON_ZERO"),
+      warn: (code, message) => this.warn(code, message),
+    };
+  }
+
+  // ---- FunctionHost ------------------------------------------------------------------------
+
+  database(): string | null {
+    return this.currentDb;
+  }
+  user(): string {
+    return `${this.identity.user}@${this.identity.host}`;
+  }
+  currentUser(): string {
+    return `${this.identity.user}@${this.identity.accountHost}`;
+  }
+  connectionId(): number {
+    return this.identity.connectionId;
+  }
+  version(): string {
+    return this.engine.serverVersion;
+  }
+  lastInsertId(set?: number | bigint): number | bigint {
+    if (set !== undefined) {
+      this.lastInsertIdValue = typeof set === "bigint" && set <= 9007199254740991n
+        ? Number(set)
+        : set;
+    }
+    return this.lastInsertIdValue;
+  }
+  rowCount(): number {
+    return this.rowCountValue;
+  }
+  foundRows(): number {
+    return this.foundRowsValue;
+  }
+  sleep(seconds: number): number {
+    const end = Date.now() + Math.max(0, seconds) * 1000;
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    while (Date.now() < end) {
+      if (this.interrupted()) return 1;
+      Atomics.wait(cell, 0, 0, Math.min(100, end - Date.now()));
+    }
+    return 0;
+  }
+  getUserVar(name: string): SqlValue {
+    return this.userVars.get(name.toLowerCase()) ?? null;
+  }
+  setUserVar(name: string, value: SqlValue): void {
+    this.userVars.set(name.toLowerCase(), value);
+  }
+  store(value: unknown, spec: number, row: number): unknown {
+    const s = this.conn.specs[spec]!;
+    const v = convertForColumn(s.column, value, row === 0 ? 1 : row, this.#mode);
+    if (v === null && s.column.autoIncrement) this.writeCounters.generated++;
+    this.writeCounters.lastValues.set(s.column.name.toLowerCase(), v);
+    return v;
+  }
+  now(): Date {
+    return this.#now ??= new Date();
+  }
+  track(rowid: unknown, changed: boolean): void {
+    if (changed) this.writeCounters.changed.add(rowid);
+  }
+  upsertHit(): void {
+    this.writeCounters.upserts++;
+  }
+  warn(code: number, message: string, level: Warning["level"] = "Warning"): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ level, code, message });
+  }
+  /** Warnings, errors and notes of the last statement (warning_count). */
+  warningCount(): number {
+    return this.warnings.length;
+  }
+
+  // ---- variables -----------------------------------------------------------------------------
+
+  /** @@name as a SQL value. */
+  sysVar(name: string, scope: "global" | "session" | "default"): SqlValue {
+    if (name === "warning_count") return this.warnings.length;
+    if (name === "error_count") return this.warnings.filter((w) => w.level === "Error").length;
+    if (name === "last_insert_id" || name === "identity") return this.lastInsertIdValue;
+    const v = this.vars.get(name, scope);
+    return v === null ? null : v;
+  }
+
+  getVariable(name: string): string | number | null {
+    try {
+      const v = this.sysVar(name, "default");
+      return typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? textOf(v) : v;
+    } catch {
+      return null;
+    }
+  }
+
+  /** SELECT ... INTO @a, @b: assign the single row. */
+  assignInto(vars: string[], result: RowsResult): StatementResult {
+    if (vars.length !== result.columns.length) {
+      throw new MysqlError(1222, "The used SELECT statements have a different number of columns");
+    }
+    if (result.rows.length > 1) {
+      throw new MysqlError(ER.ER_TOO_MANY_ROWS, "Result consisted of more than one row");
+    }
+    if (result.rows.length === 0) {
+      this.warn(1329, "No data - zero rows fetched, selected, or processed");
+    }
+    const row = result.rows[0];
+    if (row) vars.forEach((v, k) => this.setUserVar(v, row[k] ?? null));
+    return { kind: "ok", affectedRows: 1, insertId: 0, warnings: this.warnings.length, info: "" };
+  }
+
+  // ---- session commands --------------------------------------------------------------------
+
+  useDatabase(db: string): void {
+    if (
+      !this.engine.catalog.schema(db) && db.toLowerCase() !== "information_schema" &&
+      db.toLowerCase() !== "performance_schema"
+    ) {
+      this.engine.catalog.refresh(this.conn.db);
+      if (!this.engine.catalog.schema(db)) {
+        throw new MysqlError(ER.ER_BAD_DB_ERROR, `Unknown database '${db}'`);
+      }
+    }
+    this.currentDb = db;
+  }
+
+  fieldList(table: string, wildcard: string): ColumnMeta[] {
+    if (this.currentDb === null) throw new MysqlError(ER.ER_NO_DB_ERROR, "No database selected");
+    const def = this.findTable(this.currentDb, table);
+    if (!def) {
+      throw new MysqlError(ER.ER_NO_SUCH_TABLE, `Table '${this.currentDb}.${table}' doesn't exist`);
+    }
+    return fieldListColumns(def, wildcard);
+  }
+
+  reset(identity?: SessionIdentity): void {
+    this.txn.rollback();
+    this.dropTemporaryTables();
+    for (const p of [...this.#prepared]) p.close();
+    this.userVars.clear();
+    this.warnings = [];
+    this.vars.reset();
+    this.variablesChanged();
+    this.lastInsertIdValue = 0;
+    if (identity) this.identity = identity;
+    this.currentDb = null;
+    if (this.identity.db !== null) {
+      try {
+        this.useDatabase(this.identity.db);
+      } catch {
+        this.currentDb = null;
+      }
+    }
+  }
+
+  /** Drop this session's TEMPORARY tables. */
+  dropTemporaryTables(): void {
+    if (this.temps.size === 0) return;
+    for (const t of this.temps.values()) {
+      try {
+        this.conn.db.exec(
+          `DROP TABLE IF EXISTS temp."${`${t.db}.${t.name}`.replaceAll('"', '""')}"`,
+        );
+      } catch {
+        // The connection is being recycled; a failed drop leaves nothing another session sees.
+      }
+    }
+    this.temps.clear();
+    this.conn.invalidate();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    try {
+      this.txn.rollback();
+      this.dropTemporaryTables();
+      for (const p of [...this.#prepared]) p.close();
+    } finally {
+      this.#closed = true;
+      this.conn.host = null;
+      this.engine.releaseConnection(this.conn);
+    }
+  }
+}
+
+function isDiagnostics(tokens: Token[]): boolean {
+  const w = tokens[1];
+  if (!w || w.kind !== "word") return false;
+  if (w.upper === "WARNINGS" || w.upper === "ERRORS") return true;
+  return w.upper === "COUNT";
+}
+
+function pinsMatch(plan: Plan, literals: readonly unknown[]): boolean {
+  for (const p of plan.pins) {
+    const v = literals[p.lit];
+    if (v === undefined || String(v) !== p.value) return false;
+  }
+  return true;
+}
+
+function toMysqlError(e: unknown): MysqlError {
+  const message = e instanceof Error ? e.message : String(e);
+  return new MysqlError(1105, `Unknown error: ${message}`);
+}
