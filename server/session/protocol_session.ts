@@ -8,7 +8,11 @@
  * message per command, already framed, so the socket sees one write per command.
  */
 
-import { SERVER_STATUS_AUTOCOMMIT, SERVER_STATUS_IN_TRANS } from "../../protocol/constants.ts";
+import {
+  CLIENT_FOUND_ROWS,
+  SERVER_STATUS_AUTOCOMMIT,
+  SERVER_STATUS_IN_TRANS,
+} from "../../protocol/constants.ts";
 import { writeErr, writeOk } from "../../protocol/generic_response.ts";
 import { PacketOutput } from "../../protocol/packet_writer.ts";
 import { ProtocolError } from "../../protocol/protocol_error.ts";
@@ -201,12 +205,27 @@ export class ProtocolSession {
       sessionTrack: true,
     };
     if (result) {
-      options.affectedRows = result.affectedRows;
+      options.affectedRows = this.#affectedRows(result);
       options.lastInsertId = result.insertId;
       options.warnings = result.warnings;
       options.info = result.info;
     }
     writeOk(this.out, options);
+  }
+
+  /**
+   * Affected rows as the client asked for them: with CLIENT_FOUND_ROWS an UPDATE reports the
+   * rows it matched, not the rows it changed (sql/sql_update.cc); the matched count is the
+   * one in MySQL's info text "Rows matched: N  Changed: M  Warnings: W".
+   */
+  #affectedRows(result: OkResult): number {
+    if (
+      (this.capabilities & CLIENT_FOUND_ROWS) === 0 || !result.info.startsWith("Rows matched: ")
+    ) {
+      return result.affectedRows;
+    }
+    const matched = parseInt(result.info.slice(14), 10);
+    return Number.isNaN(matched) ? result.affectedRows : matched;
   }
 
   /** Append an ERR packet for any failure; non-MySQL errors become ER_UNKNOWN_ERROR. */

@@ -11,8 +11,8 @@ import type { Outcome, Session } from "./session.ts";
 import { ok } from "./statement_dispatch.ts";
 import { evalExpression } from "./expression_eval.ts";
 import { metas } from "./show_result.ts";
-import { requireTable } from "./ddl_statements.ts";
-import { privilegesOf } from "./privilege_checks.ts";
+import { requireTable, schemaOf } from "./ddl_statements.ts";
+import { checkGlobalPrivilege, checkTablePrivilege, privilegesOf } from "./privilege_checks.ts";
 
 async function kill(s: Session, c: TokenCursor): Promise<StatementResult> {
   let queryOnly = false;
@@ -21,7 +21,8 @@ async function kill(s: Session, c: TokenCursor): Promise<StatementResult> {
   const r = evalExpression(s, c.sql, c.tokens, c.pos);
   c.pos = r.next;
   c.expectEnd();
-  const canKillAny = privilegesOf(s).global("SUPER") || privilegesOf(s).global("CONNECTION_ADMIN");
+  const p = privilegesOf(s);
+  const canKillAny = p.global("SUPER") || p.global("CONNECTION_ADMIN");
   await s.link.kill(Number(r.value), { queryOnly, byUser: s.identity.user, canKillAny });
   return ok(s);
 }
@@ -32,6 +33,10 @@ function tableMaintenance(s: Session, c: TokenCursor, op: string): StatementResu
   const data: (string | null)[][] = [];
   do {
     const q = c.qualified();
+    // MySQL: SELECT and INSERT for ANALYZE / OPTIMIZE / REPAIR, SELECT for CHECK.
+    for (const priv of op === "check" ? ["SELECT"] : ["SELECT", "INSERT"]) {
+      checkTablePrivilege(s, priv, schemaOf(s, q.db), q.name);
+    }
     const def = requireTable(s, q.db, q.name);
     data.push([`${def.db}.${def.name}`, op.toLowerCase(), "status", "OK"]);
   } while (c.acceptOp(","));
@@ -45,6 +50,7 @@ export function adminStatement(s: Session, c: TokenCursor): Outcome {
   switch (w) {
     case "FLUSH":
       // FLUSH TABLES [WITH READ LOCK], LOGS, STATUS, HOSTS ...: nothing to flush in the store.
+      checkGlobalPrivilege(s, "RELOAD");
       while (!c.atEnd()) c.next();
       if (c.tokens.some((t) => t.upper === "READ")) s.implicitCommit();
       return ok(s);
@@ -65,6 +71,7 @@ export function adminStatement(s: Session, c: TokenCursor): Outcome {
     case "CHECKSUM": {
       if (!c.acceptWord("TABLE")) c.expectWord("TABLES");
       const q = c.qualified();
+      checkTablePrivilege(s, "SELECT", schemaOf(s, q.db), q.name);
       const def = requireTable(s, q.db, q.name);
       return {
         kind: "rows",
@@ -74,12 +81,7 @@ export function adminStatement(s: Session, c: TokenCursor): Outcome {
     }
     case "SHUTDOWN":
       c.expectEnd();
-      if (!privilegesOf(s).global("SHUTDOWN")) {
-        throw new MysqlError(
-          ER.ER_SPECIFIC_ACCESS_DENIED_ERROR,
-          "Access denied; you need (at least one of) the SHUTDOWN privilege(s) for this operation",
-        );
-      }
+      checkGlobalPrivilege(s, "SHUTDOWN");
       return s.link.requestShutdown(s.identity.user).then(() => ok(s));
     case "RESET":
     case "PURGE":

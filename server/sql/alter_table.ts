@@ -27,6 +27,7 @@ import {
   type TableDef,
 } from "../store/table_def.ts";
 import { findCharset } from "../variables/charsets.ts";
+import { checkTablePrivilege } from "./privilege_checks.ts";
 
 interface AlterState {
   def: TableDef;
@@ -317,6 +318,7 @@ export function alterStatement(s: Session, c: TokenCursor): StatementResult {
     );
   }
   const q = c.qualified();
+  checkTablePrivilege(s, "ALTER", schemaOf(s, q.db), q.name);
   const old = requireTable(s, q.db, q.name);
   const def = structuredClone(old);
   const st: AlterState = {

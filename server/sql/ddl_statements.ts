@@ -16,6 +16,7 @@ import { indexSql, indexStoreName, setAutoIncrement, tableSql } from "../store/s
 import { type ColumnDef, quoteStore, storeName, type TableDef } from "../store/table_def.ts";
 import { convertForColumn } from "./column_values.ts";
 import { findCharset, findCollation } from "../variables/charsets.ts";
+import { checkDatabasePrivilege, checkTablePrivilege } from "./privilege_checks.ts";
 
 /** Run DDL work in one write transaction after an implicit commit; tell every engine. */
 export function runDdl<T>(s: Session, work: () => T): T {
@@ -70,6 +71,7 @@ export function requireTable(s: Session, db: string | null, name: string): Table
 function createDatabase(s: Session, c: TokenCursor): StatementResult {
   const ifNotExists = c.acceptWord("IF", "NOT", "EXISTS");
   const name = c.ident();
+  checkDatabasePrivilege(s, "CREATE", name);
   let charset = "utf8mb4";
   let collation = "utf8mb4_0900_ai_ci";
   while (!c.atEnd()) {
@@ -109,6 +111,7 @@ function dropDatabase(s: Session, c: TokenCursor): StatementResult {
   const ifExists = c.acceptWord("IF", "EXISTS");
   const name = c.ident();
   c.expectEnd();
+  checkDatabasePrivilege(s, "DROP", name);
   if (!s.engine.catalog.schema(name)) {
     if (ifExists) {
       s.warn(1008, `Can't drop database '${name}'; database doesn't exist`, "Note");
@@ -139,6 +142,8 @@ function createTable(s: Session, c: TokenCursor, temporary: boolean): StatementR
   const ifNotExists = c.acceptWord("IF", "NOT", "EXISTS");
   const q = c.qualified();
   const db = schemaOf(s, q.db);
+  if (temporary) checkDatabasePrivilege(s, "CREATE TEMPORARY TABLES", db);
+  else checkTablePrivilege(s, "CREATE", db, q.name);
   const schema = s.engine.catalog.schema(db);
   if (!schema) throw new MysqlError(ER.ER_BAD_DB_ERROR, `Unknown database '${db}'`);
   const exists = temporary
@@ -150,6 +155,7 @@ function createTable(s: Session, c: TokenCursor, temporary: boolean): StatementR
     if (paren) c.expectWord("LIKE");
     const src = c.qualified();
     if (paren) c.expectOp(")");
+    checkTablePrivilege(s, "SELECT", schemaOf(s, src.db), src.name);
     const from = requireTable(s, src.db, src.name);
     spec = {
       def: { ...structuredClone(from), db, name: q.name, created: Math.floor(Date.now() / 1000) },
@@ -195,6 +201,7 @@ function createIndex(s: Session, c: TokenCursor, kind: "unique" | "index"): Stat
   const q = c.qualified();
   const parts = parseKeyParts(c);
   while (!c.atEnd()) c.next();
+  checkTablePrivilege(s, "INDEX", schemaOf(s, q.db), q.name);
   const def = structuredClone(requireTable(s, q.db, q.name));
   addIndex(def, { name, kind, parts, comment: "" });
   saveAltered(s, def, () => s.db.exec(indexSql(def, name)));
@@ -246,6 +253,7 @@ function dropTable(s: Session, c: TokenCursor, temporary: boolean): StatementRes
   } while (c.acceptOp(","));
   c.acceptWord("RESTRICT") || c.acceptWord("CASCADE");
   c.expectEnd();
+  for (const t of targets) checkTablePrivilege(s, "DROP", t.db, t.name);
   const missing = targets.filter((t) =>
     !s.findTable(t.db, t.name) || (temporary && !s.temps.has(`${t.db}\0${t.name}`))
   );
@@ -282,6 +290,7 @@ function dropIndex(s: Session, c: TokenCursor): StatementResult {
   c.expectWord("ON");
   const q = c.qualified();
   while (!c.atEnd()) c.next();
+  checkTablePrivilege(s, "INDEX", schemaOf(s, q.db), q.name);
   const def = structuredClone(requireTable(s, q.db, q.name));
   dropIndexFrom(s, def, name);
   return ok(s);
@@ -339,6 +348,13 @@ export function renameStatement(s: Session, c: TokenCursor): StatementResult {
     const from = c.qualified();
     c.expectWord("TO");
     const to = c.qualified();
+    // MySQL: ALTER and DROP on the old name, CREATE and INSERT on the new one.
+    for (const priv of ["ALTER", "DROP"]) {
+      checkTablePrivilege(s, priv, schemaOf(s, from.db), from.name);
+    }
+    for (const priv of ["CREATE", "INSERT"]) {
+      checkTablePrivilege(s, priv, schemaOf(s, to.db), to.name);
+    }
     pairs.push([requireTable(s, from.db, from.name), schemaOf(s, to.db), to.name]);
   } while (c.acceptOp(","));
   c.expectEnd();
@@ -377,6 +393,7 @@ export function truncateStatement(s: Session, c: TokenCursor): StatementResult {
   c.acceptWord("TABLE");
   const q = c.qualified();
   c.expectEnd();
+  checkTablePrivilege(s, "DROP", schemaOf(s, q.db), q.name);
   const def = requireTable(s, q.db, q.name);
   const table = quoteStore(storeName(def.db, def.name));
   const work = () => {

@@ -9,7 +9,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import { type Token, tokenize } from "./lexer.ts";
 import { newFrame, type RewriteContext, SqlRewriter } from "./sql_rewriter.ts";
-import type { Plan, PlanKind } from "./plan.ts";
+import type { Plan, PlanKind, TableAccess } from "./plan.ts";
 import type { ColumnMeta } from "./types.ts";
 import {
   type ColumnDef,
@@ -21,12 +21,15 @@ import {
 import { ER_NO_DEFAULT_FOR_FIELD, mapStoreError } from "../store/store_errors.ts";
 import { describeResult } from "./result_columns.ts";
 import { rowidColumn } from "../store/store_ddl.ts";
+import { planAccess } from "./plan_access.ts";
 
 /** What compiling needs from the session. */
 export interface CompileContext extends RewriteContext {
   db: DatabaseSync;
   /** Register a column for mysql_store() and return its id. */
   specId(table: TableDef, col: ColumnDef): number;
+  /** 1142 unless the session holds every privilege in `access`. */
+  checkAccess(access: readonly TableAccess[]): void;
   /** The 1062 error for a unique violation on store columns. */
   duplicateError(table: TableDef | null, storeColumns: string[]): MysqlError;
 }
@@ -93,6 +96,14 @@ function prepareStore(ctx: CompileContext, rw: SqlRewriter, sql: string, target:
 }
 
 function finishPlan(ctx: CompileContext, rw: SqlRewriter, kind: PlanKind, info: WriteInfo): Plan {
+  const access = planAccess(rw.tables, {
+    kind,
+    replace: info.replace,
+    upsert: info.upsert,
+    where: rw.clauses.some(([, c]) => c === "where clause"),
+  });
+  // MySQL checks privileges before it resolves columns: 1142 wins over 1054.
+  ctx.checkAccess(access);
   const stmt = prepareStore(ctx, rw, rw.out, info.target);
   returnArrays(stmt);
   const described = kind === "select" ? describeResult(rw, stmt) : null;
@@ -128,6 +139,7 @@ function finishPlan(ctx: CompileContext, rw: SqlRewriter, kind: PlanKind, info: 
     upsert: info.upsert,
     replace: info.replace,
     intoVars: rw.intoVars,
+    access,
     foundRows,
   };
 }
@@ -173,10 +185,18 @@ function targetTable(
   const schema = db ?? ctx.currentDb;
   if (schema === null) throw new MysqlError(ER.ER_NO_DB_ERROR, "No database selected");
   const def = ctx.findTable(schema, name);
-  if (!def) throw new MysqlError(ER.ER_NO_SUCH_TABLE, `Table '${schema}.${name}' doesn't exist`);
+  if (!def) throw ctx.noSuchTable(schema, name, TARGET_PRIVILEGE[rw.tokens[0]!.upper] ?? "SELECT");
   rw.tables.push({ db: schema, name, alias: name, def });
   return { def, alias: name, next: j };
 }
+
+/** The privilege named when a missing target table is also out of reach (1142 before 1146). */
+const TARGET_PRIVILEGE: Record<string, string> = {
+  INSERT: "INSERT",
+  REPLACE: "INSERT",
+  UPDATE: "UPDATE",
+  DELETE: "DELETE",
+};
 
 function skipWords(rw: SqlRewriter, i: number, words: string[]): number {
   let j = i;

@@ -140,6 +140,8 @@ export function runPlan(
   literals: readonly unknown[],
   params: readonly SqlValue[],
 ): StatementResult {
+  // Checked on every execution: a cached plan may serve another account of this connection.
+  if (plan.access.length > 0) s.checkAccess(plan.access);
   const args = bindSlots(s, plan.slots, literals, params);
   s.beforeStatement(plan.writes);
   try {

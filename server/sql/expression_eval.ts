@@ -11,6 +11,7 @@ import { bindValue } from "./dml_runner.ts";
 import { mapStoreError } from "../store/store_errors.ts";
 import type { SqlValue } from "./types.ts";
 import type { Session } from "./session.ts";
+import { readAccess } from "./plan_access.ts";
 
 /** Evaluate the expression starting at token `start`, up to a top-level `,` or the end. */
 export function evalExpression(
@@ -21,6 +22,7 @@ export function evalExpression(
 ): { value: SqlValue; next: number } {
   const rw = new SqlRewriter(sql, tokens, s);
   const end = rw.run(start, newFrame(), (t) => t.kind === "op" && t.value === ",");
+  s.checkAccess(readAccess(rw.tables));
   const literals: unknown[] = [];
   for (const t of tokens) {
     if (t.kind === "string" || t.kind === "number" || t.kind === "hex" || t.kind === "bit") {

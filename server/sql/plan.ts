@@ -23,6 +23,13 @@ export interface TableRef {
   def: TableDef | null;
 }
 
+/** A privilege a plan needs on one table, checked on every execution (MySQL 1142). */
+export interface TableAccess {
+  priv: string;
+  db: string;
+  table: string;
+}
+
 /** A literal the plan baked into its SQL (ORDER BY 1): a different value needs a new plan. */
 export interface Pin {
   lit: number;
@@ -74,6 +81,8 @@ export interface Plan {
   replace: boolean;
   /** SELECT ... INTO @a, @b. */
   intoVars: string[];
+  /** Privileges the statement needs, one entry per (privilege, table). */
+  access: TableAccess[];
   /** SQL_CALC_FOUND_ROWS: the statement that counts rows without LIMIT. */
   foundRows: { stmt: StatementSync; slots: Slot[] } | null;
 }

@@ -34,6 +34,14 @@ import {
 } from "../variables/system_variables.ts";
 import { SessionPrepared } from "./session_prepared.ts";
 import { fieldListColumns } from "./show_create_table.ts";
+import type { Privileges } from "../auth/privileges.ts";
+import type { TableAccess } from "./plan.ts";
+import {
+  checkAccess,
+  checkDatabaseVisible,
+  checkTableVisible,
+  missingTableError,
+} from "./privilege_checks.ts";
 
 /** What a session shares with its engine. */
 export interface EngineCore {
@@ -85,6 +93,8 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
     changed: new Set(),
     lastValues: new Map(),
   };
+  /** The account's privileges and the catalog epoch they were read at (privilege_checks.ts). */
+  privilegeCache: { epoch: number; privileges: Privileges } | null = null;
   /** Set by KILL QUERY through the server hook; checked between lock-wait slices. */
   interrupted: () => boolean = () => false;
   #now: Date | null = null;
@@ -271,6 +281,14 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
     return this.temps.get(`${db}\0${name}`) ?? this.engine.catalog.table(db, name);
   }
 
+  checkAccess(access: readonly TableAccess[]): void {
+    if (access.length > 0) checkAccess(this, access);
+  }
+
+  noSuchTable(db: string, name: string, priv: string): MysqlError {
+    return missingTableError(this, db, name, priv);
+  }
+
   specId(table: TableDef, col: import("../store/table_def.ts").ColumnDef): number {
     return this.conn.specId(table, col);
   }
@@ -424,6 +442,8 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
   // ---- session commands --------------------------------------------------------------------
 
   useDatabase(db: string): void {
+    // MySQL checks access before existence: an unreachable database is 1044, not 1049.
+    checkDatabaseVisible(this, db);
     if (
       !this.engine.catalog.schema(db) && db.toLowerCase() !== "information_schema" &&
       db.toLowerCase() !== "performance_schema"
@@ -438,6 +458,7 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
 
   fieldList(table: string, wildcard: string): ColumnMeta[] {
     if (this.currentDb === null) throw new MysqlError(ER.ER_NO_DB_ERROR, "No database selected");
+    checkTableVisible(this, this.currentDb, table);
     const def = this.findTable(this.currentDb, table);
     if (!def) {
       throw new MysqlError(ER.ER_NO_SUCH_TABLE, `Table '${this.currentDb}.${table}' doesn't exist`);
@@ -455,6 +476,7 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
     this.variablesChanged();
     this.lastInsertIdValue = 0;
     if (identity) this.identity = identity;
+    this.privilegeCache = null;
     this.currentDb = null;
     if (this.identity.db !== null) {
       try {

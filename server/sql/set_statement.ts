@@ -95,7 +95,7 @@ async function apply(s: Session, a: Assignment): Promise<void> {
   let v = a.isDefault ? s.vars.defaultValue(a.name, a.scope) : a.value;
   if (v instanceof Uint8Array) v = new TextDecoder().decode(v);
   if (a.scope === "global") {
-    checkGlobalPrivilege(s, "SYSTEM_VARIABLES_ADMIN");
+    checkGlobalPrivilege(s, "SUPER", "SYSTEM_VARIABLES_ADMIN");
     await s.link.setGlobalVariable(
       def.name,
       v === null ? "" : typeof v === "bigint" ? Number(v) : v as string | number,

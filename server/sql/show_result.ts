@@ -12,6 +12,7 @@ import { newFrame, SqlRewriter } from "./sql_rewriter.ts";
 import { literalValue } from "./digest.ts";
 import { bindValue } from "./dml_runner.ts";
 import { mapStoreError } from "../store/store_errors.ts";
+import { readAccess } from "./plan_access.ts";
 
 /** Column spec: a name, or [name, "int"] for integer columns. */
 export type ColumnSpec = string | [string, "int"];
@@ -66,6 +67,7 @@ function whereFiltered(
   const rw = new SqlRewriter(c.sql, c.tokens, s);
   const end = rw.run(c.pos, newFrame());
   c.pos = end;
+  s.checkAccess(readAccess(rw.tables));
   c.expectEnd();
   const select = columns.map((m, i) =>
     `json_extract(value, '$[${i}]') AS "${m.name.replaceAll('"', '""')}"`

@@ -12,6 +12,13 @@ import { columnRows, indexRows, showCreateTable } from "./show_create_table.ts";
 import { requireTable, schemaOf } from "./ddl_statements.ts";
 import { CHARSETS, COLLATIONS, formatVariable } from "../variables/system_variables.ts";
 import { showTableStatus } from "./show_table_status.ts";
+import {
+  canSeeDatabase,
+  canSeeTable,
+  checkDatabaseVisible,
+  checkTableVisible,
+  privilegesOf,
+} from "./privilege_checks.ts";
 
 const EMPTY_SHOWS: Record<string, string[]> = {
   TRIGGERS: [
@@ -92,7 +99,7 @@ function rows(columns: ReturnType<typeof metas>, data: SqlValue[][]): RowsResult
 
 function showDatabases(s: Session, c: TokenCursor): StatementResult {
   const names = ["information_schema", ...s.engine.catalog.schemaNames(), "performance_schema"]
-    .sort();
+    .filter((n) => canSeeDatabase(s, n)).sort();
   return filtered(s, c, metas(["Database"]), names.map((n) => [n]));
 }
 
@@ -103,10 +110,12 @@ function fromDb(s: Session, c: TokenCursor): string {
 
 function showTables(s: Session, c: TokenCursor, full: boolean): StatementResult {
   const db = fromDb(s, c);
+  checkDatabaseVisible(s, db);
   if (!s.engine.catalog.schema(db)) {
     throw new MysqlError(ER.ER_BAD_DB_ERROR, `Unknown database '${db}'`);
   }
-  const names = s.engine.catalog.tables(db).map((t) => t.name);
+  const names = s.engine.catalog.tables(db).map((t) => t.name)
+    .filter((n) => canSeeTable(s, db, n));
   const cols = full ? [`Tables_in_${db}`, "Table_type"] : [`Tables_in_${db}`];
   return filtered(s, c, metas(cols), names.map((n) => (full ? [n, "BASE TABLE"] : [n])));
 }
@@ -115,6 +124,7 @@ function tableName(s: Session, c: TokenCursor) {
   const q = c.qualified();
   let db = q.db;
   if (c.acceptWord("FROM") || c.acceptWord("IN")) db = c.ident();
+  checkTableVisible(s, schemaOf(s, db), q.name);
   return requireTable(s, db, q.name);
 }
 
@@ -158,6 +168,7 @@ function showCreate(s: Session, c: TokenCursor): Outcome {
   if (c.acceptWord("TABLE")) {
     const q = c.qualified();
     c.expectEnd();
+    checkTableVisible(s, schemaOf(s, q.db), q.name);
     const def = requireTable(s, q.db, q.name);
     return rows(metas(["Table", "Create Table"]), [[def.name, showCreateTable(s.db, def)]]);
   }
@@ -165,6 +176,7 @@ function showCreate(s: Session, c: TokenCursor): Outcome {
     const ifNot = c.acceptWord("IF", "NOT", "EXISTS");
     const name = c.ident();
     c.expectEnd();
+    checkDatabaseVisible(s, name);
     const schema = s.engine.catalog.schema(name);
     if (!schema) throw new MysqlError(ER.ER_BAD_DB_ERROR, `Unknown database '${name}'`);
     const text = `CREATE DATABASE ${ifNot ? "/*!32312 IF NOT EXISTS*/ " : ""}\`${name}\` ` +
@@ -212,7 +224,9 @@ async function showProcessList(
   full: boolean,
 ): Promise<StatementResult> {
   c.expectEnd();
-  const list = await s.link.processList();
+  // Without PROCESS an account sees only its own threads (MySQL).
+  const all = privilegesOf(s).global("PROCESS");
+  const list = (await s.link.processList()).filter((p) => all || p.user === s.identity.user);
   const data = list.map((p) =>
     [
       p.id,

@@ -8,6 +8,7 @@ import { filtered, metas } from "./show_result.ts";
 import { schemaOf } from "./ddl_statements.ts";
 import { nextAutoIncrement } from "../store/store_ddl.ts";
 import { quoteStore, storeName } from "../store/table_def.ts";
+import { canSeeTable, checkDatabaseVisible } from "./privilege_checks.ts";
 
 function localTime(seconds: number): string {
   const d = new Date(seconds * 1000);
@@ -23,7 +24,9 @@ export function showTableStatus(s: Session, c: TokenCursor): StatementResult {
   if (!s.engine.catalog.schema(db)) {
     throw new MysqlError(ER.ER_BAD_DB_ERROR, `Unknown database '${db}'`);
   }
-  const data = s.engine.catalog.tables(db).map((t) => {
+  checkDatabaseVisible(s, db);
+  const tables = s.engine.catalog.tables(db).filter((t) => canSeeTable(s, db, t.name));
+  const data = tables.map((t) => {
     const count = s.db.prepare(`SELECT count(*) AS n FROM ${quoteStore(storeName(db, t.name))}`)
       .get();
     const rows = Number(count?.n ?? 0);

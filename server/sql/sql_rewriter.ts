@@ -31,6 +31,8 @@ export interface RewriteContext {
   /** The table `db`.`name` (temporary tables first), or undefined. */
   findTable(db: string, name: string): TableDef | undefined;
   pipesAsConcat: boolean;
+  /** 1146 for a missing table, or 1142 when the session could not use it anyway (MySQL). */
+  noSuchTable(db: string, name: string, priv: string): MysqlError;
 }
 
 /** State of one nesting level (statement, parenthesis, subquery). */
@@ -686,9 +688,7 @@ export class SqlRewriter {
       return `${quoteStore(`information_schema.${view}`)} AS ${quoteStore(alias)}`;
     }
     const def = this.ctx.findTable(schema, name);
-    if (!def) {
-      throw new MysqlError(ER.ER_NO_SUCH_TABLE, `Table '${schema}.${name}' doesn't exist`);
-    }
+    if (!def) throw this.ctx.noSuchTable(schema, name, "SELECT");
     void i;
     this.tables.push({ db: schema, name, alias, def });
     return `${quoteStore(storeName(schema, def.name))} AS ${quoteStore(alias)}`;

@@ -8,6 +8,7 @@ import type { TokenCursor } from "./token_cursor.ts";
 import type { StatementResult } from "./types.ts";
 import type { Session } from "./session.ts";
 import { ok } from "./statement_dispatch.ts";
+import { checkDatabasePrivilege, checkTablePrivilege } from "./privilege_checks.ts";
 
 /** Tables named by LOCK TABLES, per session (real locking is a later step). */
 export const lockedTables = new WeakMap<Session, { db: string; name: string; write: boolean }[]>();
@@ -66,6 +67,8 @@ function lockTables(s: Session, c: TokenCursor): StatementResult {
     const q = c.qualified();
     const db = q.db ?? s.currentDb;
     if (db === null) throw new MysqlError(ER.ER_NO_DB_ERROR, "No database selected");
+    if (!s.temps.has(`${db}\0${q.name}`)) checkDatabasePrivilege(s, "LOCK TABLES", db);
+    checkTablePrivilege(s, "SELECT", db, q.name);
     if (!s.findTable(db, q.name)) {
       throw new MysqlError(ER.ER_NO_SUCH_TABLE, `Table '${db}.${q.name}' doesn't exist`);
     }

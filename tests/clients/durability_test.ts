@@ -45,6 +45,7 @@ Deno.test("kill -9: acknowledged autocommit inserts survive a restart", async ()
       while (acked.size < KILL_AFTER_ACKS && !(await settledWithin(writers, 20))) {
         // wait for enough acknowledged writes
       }
+      if (acked.size < KILL_AFTER_ACKS) await Promise.all(writers); // surface a writer's error
       assert.ok(acked.size >= KILL_AFTER_ACKS, `only ${acked.size} inserts acknowledged`);
       killed = true;
       const status = await srv.kill9();

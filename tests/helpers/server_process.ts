@@ -21,6 +21,11 @@ export interface StartServerOptions {
   readyTimeoutMs?: number;
   /** Which server to run; defaults to {@linkcode testTarget}. */
   target?: TestTarget;
+  /**
+   * Watchdog: SIGKILL the server after this many ms (default 240 000, or
+   * `MYDENO_TEST_SERVER_LIFETIME_MS`), so a hung statement fails its test instead of the run.
+   */
+  lifetimeMs?: number;
 }
 
 /** A running server; dispose it with `await using`. */
@@ -57,6 +62,10 @@ export function testTarget(): TestTarget {
 /** The script mydeno runs from: `main.ts`, or `MYDENO_MAIN` to try another entry point. */
 function mydenoEntry(): string {
   return Deno.env.get("MYDENO_MAIN") ?? `${repoRoot()}/main.ts`;
+}
+
+function defaultLifetimeMs(): number {
+  return Number(Deno.env.get("MYDENO_TEST_SERVER_LIFETIME_MS") ?? 240_000);
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -125,6 +134,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
   proc.onDispose = cleanup;
   try {
     await proc.waitReady(opts.readyTimeoutMs ?? 30_000);
+    proc.armWatchdog(opts.lifetimeMs ?? defaultLifetimeMs());
   } catch (err) {
     await proc[Symbol.asyncDispose]();
     throw err;
@@ -188,6 +198,7 @@ class ChildServer implements ServerProcess {
   #output = "";
   #drained: Promise<void>;
   #disposed = false;
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
 
   constructor(child: Deno.ChildProcess, info: ChildInfo) {
     this.#child = child;
@@ -232,7 +243,17 @@ class ChildServer implements ServerProcess {
     );
   }
 
+  /** Kills the server once `ms` have passed; {@linkcode stop} disarms it. */
+  armWatchdog(ms: number): void {
+    this.#watchdog = setTimeout(() => {
+      this.#output += `\n[test harness] watchdog: server still running after ${ms} ms, SIGKILL\n`;
+      console.error(`[test harness] watchdog killed ${this.target} on port ${this.port}`);
+      this.#kill("SIGKILL");
+    }, ms);
+  }
+
   async stop(signal: Deno.Signal = "SIGTERM"): Promise<Deno.CommandStatus> {
+    clearTimeout(this.#watchdog);
     if (this.#status === undefined) {
       this.#kill(signal);
       let timer: ReturnType<typeof setTimeout> | undefined;
