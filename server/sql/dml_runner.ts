@@ -10,6 +10,7 @@ import { expressionMeta } from "./column_meta.ts";
 import { withBusyRetry } from "./transaction_state.ts";
 import { mapStoreError } from "../store/store_errors.ts";
 import type { Session } from "./session.ts";
+import { assignInto } from "./select_into.ts";
 
 type Bind = null | number | bigint | string | Uint8Array;
 
@@ -147,7 +148,7 @@ export function runPlan(
   try {
     if (plan.kind === "select") {
       const result = runSelect(s, plan, sql, args);
-      if (plan.intoVars.length > 0) return s.assignInto(plan.intoVars, result);
+      if (plan.intoVars.length > 0) return assignInto(s, plan.intoVars, result);
       return result;
     }
     return runWrite(s, plan, args);

@@ -5,7 +5,8 @@
 
 import { returnArrays } from "../store/store.ts";
 import type { Token } from "./lexer.ts";
-import { newFrame, SqlRewriter } from "./sql_rewriter.ts";
+import { newFrame } from "./rewrite_frame.ts";
+import { SqlRewriter } from "./sql_rewriter.ts";
 import { literalValue } from "./digest.ts";
 import { bindValue } from "./dml_runner.ts";
 import { mapStoreError } from "../store/store_errors.ts";

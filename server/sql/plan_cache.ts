@@ -40,3 +40,12 @@ export class PlanCache {
     return this.#map.size;
   }
 }
+
+/** Whether the literals baked into `plan` (ORDER BY 1) have these values: else compile anew. */
+export function pinsMatch(plan: Plan, literals: readonly unknown[]): boolean {
+  for (const p of plan.pins) {
+    const v = literals[p.lit];
+    if (v === undefined || String(v) !== p.value) return false;
+  }
+  return true;
+}

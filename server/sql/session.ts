@@ -9,23 +9,24 @@ import { splitStatements, type Token, tokenize } from "./lexer.ts";
 import type {
   ColumnMeta,
   PreparedStatement,
-  RowsResult,
   ServerLink,
   SessionIdentity,
   SqlSession,
   SqlValue,
   StatementResult,
 } from "./types.ts";
-import type { FunctionHost } from "./function_host.ts";
+import { SessionFunctionHost } from "./session_function_host.ts";
 import type { Plan } from "./plan.ts";
 import { digest } from "./digest.ts";
-import { type CompileContext, compileDml, DML_WORDS } from "./dml_compiler.ts";
+import { compileDml, DML_WORDS } from "./dml_compiler.ts";
+import type { CompileContext } from "./compile_context.ts";
 import { runPlan } from "./dml_runner.ts";
+import { pinsMatch } from "./plan_cache.ts";
 import { TransactionState } from "./transaction_state.ts";
 import type { StoreConnection } from "./store_connection.ts";
 import type { Catalog } from "../store/catalog.ts";
 import type { TableDef } from "../store/table_def.ts";
-import { type ConversionMode, convertForColumn, textOf } from "./column_values.ts";
+import { type ConversionMode, textOf } from "./column_values.ts";
 import { dispatchStatement } from "./statement_dispatch.ts";
 import {
   type GlobalValues,
@@ -34,6 +35,7 @@ import {
 } from "../variables/system_variables.ts";
 import { SessionPrepared } from "./session_prepared.ts";
 import { fieldListColumns } from "./show_create_table.ts";
+import { conversionMode, WriteCounters } from "./write_counters.ts";
 import type { Privileges } from "../auth/privileges.ts";
 import type { TableAccess } from "./plan.ts";
 import {
@@ -57,22 +59,13 @@ export interface Warning {
   message: string;
 }
 
-/** Counters a write statement fills while it runs. */
-export interface WriteCounters {
-  generated: number;
-  upserts: number;
-  changed: Set<unknown>;
-  /** Last values converted per column (names the duplicate entry of a 1062). */
-  lastValues: Map<string, unknown>;
-}
-
 const MAX_WARNINGS = 64;
 
 /** A statement's result, or a promise of it for statements that ask the main thread. */
 export type Outcome = StatementResult | Promise<StatementResult>;
 
 /** A session. */
-export class Session implements SqlSession, FunctionHost, CompileContext {
+export class Session implements SqlSession, CompileContext {
   identity: SessionIdentity;
   readonly engine: EngineCore;
   readonly conn: StoreConnection;
@@ -87,12 +80,7 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
   rowCountValue = -1;
   foundRowsValue = 0;
   temps = new Map<string, TableDef>();
-  writeCounters: WriteCounters = {
-    generated: 0,
-    upserts: 0,
-    changed: new Set(),
-    lastValues: new Map(),
-  };
+  readonly writeCounters: WriteCounters;
   /** The account's privileges and the catalog epoch they were read at (privilege_checks.ts). */
   privilegeCache: { epoch: number; privileges: Privileges } | null = null;
   /** Set by KILL QUERY through the server hook; checked between lock-wait slices. */
@@ -102,7 +90,6 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
   #sqlMode = "";
   #tokens: Token[] = [];
   #sql = "";
-  #mode: ConversionMode;
   #closed = false;
   #prepared = new Set<SessionPrepared>();
 
@@ -121,9 +108,9 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
     this.vars = new SessionVariables(this.#globalValues());
     this.currentDb = null;
     this.txn = new TransactionState(conn.db, this);
-    conn.host = this;
+    conn.host = new SessionFunctionHost(this);
     this.variablesChanged();
-    this.#mode = this.#conversionMode(false);
+    this.writeCounters = new WriteCounters(this.#conversionMode(false));
     if (identity.db !== null) this.useDatabase(identity.db);
   }
 
@@ -295,105 +282,30 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
 
   /** MySQL 8.0's 1062: `Duplicate entry '5' for key 't.PRIMARY'`. */
   duplicateError(table: TableDef | null, storeColumns: string[]): MysqlError {
-    const cols = storeColumns.map((c) => c.slice(c.lastIndexOf(".") + 1).toLowerCase());
-    const key = table?.indexes.find((i) =>
-      i.kind !== "index" && i.parts.length === cols.length &&
-      i.parts.every((p) => cols.includes(p.column.toLowerCase()))
-    );
-    const values = cols.map((c) => {
-      const v = this.writeCounters.lastValues.get(c);
-      return v === undefined || v === null ? "NULL" : textOf(v);
-    });
-    const keyName = key ? `${table!.name}.${key.name}` : cols.join(",");
-    return new MysqlError(
-      ER.ER_DUP_ENTRY,
-      `Duplicate entry '${values.join("-")}' for key '${keyName}'`,
-    );
+    return this.writeCounters.duplicateError(table, storeColumns);
   }
 
   // ---- write statement counters ------------------------------------------------------------
 
   beginWriteCounters(plan: Plan): void {
-    const c = this.writeCounters;
-    c.generated = 0;
-    c.upserts = 0;
-    if (c.changed.size) c.changed = new Set();
-    c.lastValues.clear();
-    this.#mode = this.#conversionMode(plan.ignore);
+    this.writeCounters.begin(this.#conversionMode(plan.ignore));
   }
 
   #conversionMode(ignore: boolean): ConversionMode {
-    const mode = this.sqlMode();
-    return {
-      strict: !ignore &&
-        (mode.includes("STRICT_TRANS_TABLES") || mode.includes("STRICT_ALL_TABLES")),
-      noZeroDate: mode.includes("NO_ZERO_DATE"),
-      noAutoValueOnZero: mode.includes("NO_AUTO_VALUE_ON_ZERO"),
-      warn: (code, message) => this.warn(code, message),
-    };
+    return conversionMode(this.sqlMode(), ignore, (code, message) => this.warn(code, message));
   }
 
-  // ---- FunctionHost ------------------------------------------------------------------------
+  // ---- what the registered functions share (see session_function_host.ts) -----------------
 
-  database(): string | null {
-    return this.currentDb;
-  }
-  user(): string {
-    return `${this.identity.user}@${this.identity.host}`;
-  }
-  currentUser(): string {
-    return `${this.identity.user}@${this.identity.accountHost}`;
-  }
-  connectionId(): number {
-    return this.identity.connectionId;
-  }
-  version(): string {
-    return this.engine.serverVersion;
-  }
-  lastInsertId(set?: number | bigint): number | bigint {
-    if (set !== undefined) {
-      this.lastInsertIdValue = typeof set === "bigint" && set <= 9007199254740991n
-        ? Number(set)
-        : set;
-    }
-    return this.lastInsertIdValue;
-  }
-  rowCount(): number {
-    return this.rowCountValue;
-  }
-  foundRows(): number {
-    return this.foundRowsValue;
-  }
-  sleep(seconds: number): number {
-    const end = Date.now() + Math.max(0, seconds) * 1000;
-    const cell = new Int32Array(new SharedArrayBuffer(4));
-    while (Date.now() < end) {
-      if (this.interrupted()) return 1;
-      Atomics.wait(cell, 0, 0, Math.min(100, end - Date.now()));
-    }
-    return 0;
-  }
   getUserVar(name: string): SqlValue {
     return this.userVars.get(name.toLowerCase()) ?? null;
   }
   setUserVar(name: string, value: SqlValue): void {
     this.userVars.set(name.toLowerCase(), value);
   }
-  store(value: unknown, spec: number, row: number): unknown {
-    const s = this.conn.specs[spec]!;
-    const v = convertForColumn(s.column, value, row === 0 ? 1 : row, this.#mode);
-    if (v === null && s.column.autoIncrement) this.writeCounters.generated++;
-    this.writeCounters.lastValues.set(s.column.name.toLowerCase(), v);
-    return v;
-  }
+  /** Statement start time: NOW() is constant within a statement. */
   now(): Date {
     return this.#now ??= new Date();
-  }
-  track(rowid: unknown, changed: boolean): void {
-    if (changed) this.writeCounters.changed.add(rowid);
-  }
-  upsertHit(): void {
-    this.writeCounters.upserts++;
   }
   warn(code: number, message: string, level: Warning["level"] = "Warning"): void {
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ level, code, message });
@@ -421,22 +333,6 @@ export class Session implements SqlSession, FunctionHost, CompileContext {
     } catch {
       return null;
     }
-  }
-
-  /** SELECT ... INTO @a, @b: assign the single row. */
-  assignInto(vars: string[], result: RowsResult): StatementResult {
-    if (vars.length !== result.columns.length) {
-      throw new MysqlError(1222, "The used SELECT statements have a different number of columns");
-    }
-    if (result.rows.length > 1) {
-      throw new MysqlError(ER.ER_TOO_MANY_ROWS, "Result consisted of more than one row");
-    }
-    if (result.rows.length === 0) {
-      this.warn(1329, "No data - zero rows fetched, selected, or processed");
-    }
-    const row = result.rows[0];
-    if (row) vars.forEach((v, k) => this.setUserVar(v, row[k] ?? null));
-    return { kind: "ok", affectedRows: 1, insertId: 0, warnings: this.warnings.length, info: "" };
   }
 
   // ---- session commands --------------------------------------------------------------------
@@ -522,14 +418,6 @@ function isDiagnostics(tokens: Token[]): boolean {
   if (!w || w.kind !== "word") return false;
   if (w.upper === "WARNINGS" || w.upper === "ERRORS") return true;
   return w.upper === "COUNT";
-}
-
-function pinsMatch(plan: Plan, literals: readonly unknown[]): boolean {
-  for (const p of plan.pins) {
-    const v = literals[p.lit];
-    if (v === undefined || String(v) !== p.value) return false;
-  }
-  return true;
 }
 
 function toMysqlError(e: unknown): MysqlError {

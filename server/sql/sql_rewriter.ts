@@ -6,59 +6,22 @@
  * SQLite's errors can be reported as MySQL reports them.
  */
 
-import { ER, MysqlError } from "../errors/mysql_error.ts";
+import type { MysqlError } from "../errors/mysql_error.ts";
 import { parseError, type Token } from "./lexer.ts";
 import type { ItemName, Pin, Slot, TableRef } from "./plan.ts";
-import type { TableDef } from "../store/table_def.ts";
-import { quoteStore, storeName } from "../store/table_def.ts";
-import { INFORMATION_SCHEMA_VIEWS } from "../store/information_schema_views.ts";
-import { rewriteBareFunction, rewriteFunction } from "./rewrite_functions.ts";
+import { quoteStore } from "../store/table_def.ts";
+import { rewriteFunction } from "./rewrite_functions.ts";
 import {
-  ALIAS_STOP,
   CLAUSE_END,
   INTERVAL_UNITS,
-  KEYWORDS,
   NOT_FUNCTION,
   SELECT_MODIFIERS,
   STORE_RESERVED,
 } from "./rewrite_keywords.ts";
-
-export { INTERVAL_UNITS };
-
-/** What the rewriter needs to know about the session. */
-export interface RewriteContext {
-  currentDb: string | null;
-  /** The table `db`.`name` (temporary tables first), or undefined. */
-  findTable(db: string, name: string): TableDef | undefined;
-  pipesAsConcat: boolean;
-  /** 1146 for a missing table, or 1142 when the session could not use it anyway (MySQL). */
-  noSuchTable(db: string, name: string, priv: string): MysqlError;
-}
-
-/** State of one nesting level (statement, parenthesis, subquery). */
-export interface Frame {
-  inFrom: boolean;
-  expectTable: boolean;
-  selectList: boolean;
-  /** "order" / "group" while in those lists: number items there are column positions. */
-  list: "" | "order" | "group";
-  top: boolean;
-  itemStart: number;
-  itemOut: number;
-}
-
-/** A new frame. */
-export function newFrame(top = false): Frame {
-  return {
-    inFrom: false,
-    expectTable: false,
-    selectList: false,
-    list: "",
-    top,
-    itemStart: -1,
-    itemOut: -1,
-  };
-}
+import { type Frame, newFrame, type RewriteContext } from "./rewrite_frame.ts";
+import { clauseWord, withClause } from "./rewrite_clauses.ts";
+import { op, operatorWord } from "./rewrite_operators.ts";
+import { tableRef } from "./rewrite_table_refs.ts";
 
 const LITERALS = new Set(["string", "number", "hex", "bit"]);
 
@@ -181,11 +144,11 @@ export class SqlRewriter {
       if (stop && stop(t, i)) break;
       if (f.expectTable) {
         f.expectTable = false;
-        i = this.tableRef(i, f);
+        i = tableRef(this, i, f);
         continue;
       }
       if (t.kind === "word") i = this.word(i, f);
-      else if (t.kind === "op") i = this.op(i, f);
+      else if (t.kind === "op") i = op(this, i, f);
       else i = this.simple(i);
     }
     this.closeItem(i, f);
@@ -295,10 +258,10 @@ export class SqlRewriter {
         this.clause("on clause");
         return i + 1;
       case "WITH":
-        return this.withClause(i, f);
+        return withClause(this, i, f);
     }
-    if (CLAUSE_END.has(u)) return this.clauseWord(i, f);
-    return this.operatorWord(i, f);
+    if (CLAUSE_END.has(u)) return clauseWord(this, i, f);
+    return operatorWord(this, i, f);
   }
 
   select(i: number, f: Frame): number {
@@ -336,62 +299,6 @@ export class SqlRewriter {
     f.itemStart = -1;
   }
 
-  op(i: number, f: Frame): number {
-    const t = this.tokens[i]!;
-    switch (t.value) {
-      case "(":
-        return this.group(i);
-      case ",":
-        if (f.selectList && f.itemStart >= 0) {
-          this.closeItem(i, f);
-          this.emit(",", i);
-          f.itemStart = i + 1;
-          f.itemOut = this.out.length;
-          return i + 1;
-        }
-        this.emit(",", i);
-        if (f.inFrom) f.expectTable = true;
-        if (f.list !== "") return this.listStart(i + 1, f);
-        return i + 1;
-      case "||":
-        this.emit(this.ctx.pipesAsConcat ? "||" : "OR", i);
-        return i + 1;
-      case "&&":
-        this.emit("AND", i);
-        return i + 1;
-      case "!":
-        this.emit("NOT", i);
-        return i + 1;
-      case "<=>":
-        this.emit("IS", i);
-        return i + 1;
-      case "/":
-        // MySQL's `/` never truncates: 5/2 is 2.5000.
-        this.emit("* 1.0 /", i);
-        return i + 1;
-      case "+":
-      case "-":
-        if (this.isWord(i + 1, "INTERVAL")) return this.intervalArithmetic(i);
-        break;
-      case "*":
-        if (f.selectList) this.primaryStart = this.out.length;
-        break;
-    }
-    this.emit(t.value, i);
-    return i + 1;
-  }
-
-  /** `x + INTERVAL n unit` → mysql_date_add(x, n, 'unit'). */
-  intervalArithmetic(i: number): number {
-    const fn = this.isOp(i, "-") ? "mysql_date_sub" : "mysql_date_add";
-    const left = this.out.slice(this.primaryStart);
-    this.out = this.out.slice(0, this.primaryStart) + `${fn}(${left}`;
-    this.emit(",", i);
-    const j = this.intervalBody(i + 2);
-    this.emit(")");
-    return j;
-  }
-
   /** After INTERVAL: the amount expression and the unit; emits `amount, 'UNIT'`. */
   intervalBody(i: number): number {
     const j = this.run(i, newFrame(), (t, k) =>
@@ -401,343 +308,6 @@ export class SqlRewriter {
     if (unit.kind !== "word" || !INTERVAL_UNITS.has(unit.upper)) throw this.errorAt(j);
     this.emit(`, '${unit.upper}'`, j);
     return j + 1;
-  }
-
-  clauseWord(i: number, f: Frame): number {
-    const u = this.tokens[i]!.upper;
-    this.closeItem(i, f);
-    f.inFrom = false;
-    f.selectList = false;
-    f.list = "";
-    switch (u) {
-      case "WHERE":
-        this.emit("WHERE", i);
-        this.clause("where clause");
-        return i + 1;
-      case "HAVING":
-        this.emit("HAVING", i);
-        this.clause("having clause");
-        return i + 1;
-      case "GROUP":
-      case "ORDER":
-        if (!this.isWord(i + 1, "BY")) throw this.errorAt(i + 1);
-        this.emit(`${u} BY`, i);
-        this.clause(u === "GROUP" ? "group statement" : "order clause");
-        f.list = u === "GROUP" ? "group" : "order";
-        return this.listStart(i + 2, f);
-      case "LIMIT":
-        return this.limit(i, f);
-      case "UNION":
-      case "EXCEPT":
-      case "INTERSECT":
-        return this.setOperator(i);
-      case "FOR":
-      case "LOCK":
-        return this.lockClause(i);
-      case "INTO":
-        return this.into(i);
-    }
-    this.emit(u, i);
-    return i + 1;
-  }
-
-  /** Positions in ORDER BY / GROUP BY lists (ORDER BY 2) stay literal numbers in the SQL. */
-  listStart(i: number, f: Frame): number {
-    const t = this.tokens[i]!;
-    const after = this.tokens[i + 1]!;
-    const ends = after.kind === "eof" ||
-      (after.kind === "op" && [",", ")", ";"].includes(after.value)) ||
-      (after.kind === "word" &&
-        ["ASC", "DESC", "LIMIT", "HAVING", "ORDER", "UNION", "FOR", "LOCK", "WITH", "INTO"]
-          .includes(after.upper));
-    if (t.kind === "number" && ends && f.list !== "") {
-      this.emit(this.pinValue(i), i);
-      return i + 1;
-    }
-    return i;
-  }
-
-  limit(i: number, f: Frame): number {
-    if (f.top && this.limitOut < 0) {
-      this.limitOut = this.out.length;
-      this.limitSlots = this.slots.length;
-    }
-    this.emit("LIMIT", i);
-    const a = i + 1;
-    if (this.isOp(a + 1, ",")) {
-      // LIMIT offset, count → LIMIT count OFFSET offset
-      this.emitValue(a + 2);
-      this.emit("OFFSET");
-      this.emitValue(a);
-      return a + 3;
-    }
-    this.emitValue(a);
-    if (this.isWord(a + 1, "OFFSET")) {
-      this.emit("OFFSET", a + 1);
-      this.emitValue(a + 2);
-      return a + 3;
-    }
-    return a + 1;
-  }
-
-  setOperator(i: number): number {
-    const u = this.tokens[i]!.upper;
-    let j = i + 1;
-    let text = u;
-    if (this.isWord(j, "ALL")) {
-      text += " ALL";
-      j++;
-    } else if (this.isWord(j, "DISTINCT")) j++;
-    this.emit(text, i);
-    if (this.isOp(j, "(")) return this.parenthesisedSelect(j);
-    return j;
-  }
-
-  /** `(SELECT ...)` as a UNION member: SQLite wants `SELECT * FROM (SELECT ...)`. */
-  parenthesisedSelect(i: number): number {
-    this.emit("SELECT * FROM", i);
-    return this.group(i);
-  }
-
-  lockClause(i: number): number {
-    let j = i;
-    if (this.isWord(j, "FOR") && (this.isWord(j + 1, "UPDATE") || this.isWord(j + 1, "SHARE"))) {
-      this.forUpdate ||= this.isWord(j + 1, "UPDATE");
-      j += 2;
-      if (this.isWord(j, "OF")) {
-        j++;
-        while (
-          this.tokens[j]!.kind === "word" || this.tokens[j]!.kind === "quoted" ||
-          this.isOp(j, ",")
-        ) j++;
-      }
-      if (this.isWord(j, "NOWAIT")) j++;
-      else if (this.isWord(j, "SKIP") && this.isWord(j + 1, "LOCKED")) j += 2;
-      return j;
-    }
-    if (
-      this.isWord(j, "LOCK") && this.isWord(j + 1, "IN") && this.isWord(j + 2, "SHARE") &&
-      this.isWord(j + 3, "MODE")
-    ) {
-      return j + 4;
-    }
-    throw this.errorAt(i);
-  }
-
-  into(i: number): number {
-    let j = i + 1;
-    for (;;) {
-      const t = this.tokens[j]!;
-      if (t.kind !== "user_var") {
-        throw new MysqlError(
-          ER.ER_NOT_SUPPORTED_YET,
-          "This version of MySQL doesn't yet support 'SELECT ... INTO OUTFILE'",
-        );
-      }
-      this.intoVars.push(t.value);
-      j++;
-      if (!this.isOp(j, ",")) return j;
-      j++;
-    }
-  }
-
-  withClause(i: number, _f: Frame): number {
-    this.emit("WITH", i);
-    let j = i + 1;
-    if (this.isWord(j, "RECURSIVE")) {
-      this.emit("RECURSIVE", j);
-      j++;
-    }
-    for (;;) {
-      const name = this.tokens[j]!;
-      if (name.kind !== "word" && name.kind !== "quoted") throw this.errorAt(j);
-      this.cteNames.add(name.value.toLowerCase());
-      this.emit(quoteStore(name.value), j);
-      j++;
-      if (this.isOp(j, "(")) j = this.group(j);
-      if (!this.isWord(j, "AS")) throw this.errorAt(j);
-      this.emit("AS", j);
-      j = this.group(j + 1);
-      if (!this.isOp(j, ",")) return j;
-      this.emit(",", j);
-      j++;
-    }
-  }
-
-  operatorWord(i: number, f: Frame): number {
-    const t = this.tokens[i]!;
-    const u = t.upper;
-    switch (u) {
-      case "LIKE":
-        return this.like(i, f);
-      case "REGEXP":
-      case "RLIKE":
-        this.emit("REGEXP", i);
-        return i + 1;
-      case "DIV":
-        this.emit("/", i);
-        return i + 1;
-      case "MOD":
-        this.emit("%", i);
-        return i + 1;
-      case "XOR":
-        this.emit("<>", i);
-        return i + 1;
-      case "UNKNOWN":
-        this.emit("NULL", i);
-        return i + 1;
-      case "BINARY":
-        return i + 1;
-      case "COLLATE": {
-        const c = this.tokens[i + 1]!.value.toLowerCase();
-        this.emit(
-          c.endsWith("_bin") || c === "binary" || c.endsWith("_cs")
-            ? "COLLATE BINARY"
-            : "COLLATE NOCASE",
-          i,
-        );
-        return i + 2;
-      }
-      case "DATE":
-      case "TIME":
-      case "TIMESTAMP":
-        if (this.tokens[i + 1]!.kind === "string") return i + 1;
-        break;
-      case "AS":
-        return this.alias(i);
-      case "DISTINCTROW":
-        this.emit("DISTINCT", i);
-        return i + 1;
-      case "INTERVAL":
-        throw this.errorAt(i);
-    }
-    const bare = rewriteBareFunction(u);
-    if (bare !== null) {
-      this.primaryStart = this.out.length;
-      this.emit(bare, i);
-      return i + 1;
-    }
-    if (KEYWORDS.has(u)) {
-      this.emit(u, i);
-      return i + 1;
-    }
-    return this.identifier(i);
-  }
-
-  alias(i: number): number {
-    const t = this.tokens[i + 1]!;
-    if (t.kind !== "word" && t.kind !== "quoted" && t.kind !== "string") throw this.errorAt(i + 1);
-    this.emit(`AS ${quoteStore(t.value)}`, i);
-    return i + 2;
-  }
-
-  like(i: number, _f: Frame): number {
-    this.emit("LIKE", i);
-    let j = i + 1;
-    const t = this.tokens[j]!;
-    if (t.kind === "word" && this.isOp(j + 1, "(")) j = rewriteFunction(this, j);
-    else if (this.isOp(j, "(")) j = this.group(j);
-    else j = t.kind === "word" || t.kind === "quoted" ? this.identifier(j) : this.simple(j);
-    // MySQL's LIKE escapes with backslash unless told otherwise; SQLite has no default.
-    if (!this.isWord(j, "ESCAPE")) this.emit("ESCAPE '\\'");
-    return j;
-  }
-
-  /** A table reference in FROM / JOIN. */
-  tableRef(i: number, f: Frame): number {
-    if (this.isOp(i, "(")) {
-      if (this.isWord(i + 1, "SELECT") || this.isWord(i + 1, "WITH")) {
-        const j = this.group(i);
-        return this.tableAlias(j, null);
-      }
-      const inner = newFrame();
-      inner.inFrom = true;
-      inner.expectTable = true;
-      return this.group(i, inner);
-    }
-    if (this.isWord(i, "LATERAL")) throw this.errorAt(i);
-    const first = this.tokens[i]!;
-    if (first.kind !== "word" && first.kind !== "quoted") throw this.errorAt(i);
-    let db: string | null = null;
-    let name = first.value;
-    let j = i + 1;
-    if (this.isOp(j, ".")) {
-      db = name;
-      name = this.tokens[j + 1]!.value;
-      j += 2;
-    }
-    const alias = this.aliasName(j);
-    if (alias !== null) j = alias.next;
-    this.emit(this.resolveTable(i, db, name, alias?.name ?? name, f), i);
-    return this.skipHints(j);
-  }
-
-  /** Resolve `db.name` to its store table, record it, and return `"db.t" AS "alias"`. */
-  resolveTable(i: number, db: string | null, name: string, alias: string, _f: Frame): string {
-    if (db === null && this.cteNames.has(name.toLowerCase())) {
-      return alias === name ? quoteStore(name) : `${quoteStore(name)} AS ${quoteStore(alias)}`;
-    }
-    const schema = db ?? this.ctx.currentDb;
-    if (schema === null) throw new MysqlError(ER.ER_NO_DB_ERROR, "No database selected");
-    if (schema.toLowerCase() === "information_schema") {
-      const view = name.toUpperCase();
-      if (!INFORMATION_SCHEMA_VIEWS.includes(view)) {
-        throw new MysqlError(ER.ER_UNKNOWN_TABLE, `Unknown table '${name}' in information_schema`);
-      }
-      this.tables.push({ db: "information_schema", name: view, alias, def: null });
-      return `${quoteStore(`information_schema.${view}`)} AS ${quoteStore(alias)}`;
-    }
-    const def = this.ctx.findTable(schema, name);
-    if (!def) throw this.ctx.noSuchTable(schema, name, "SELECT");
-    void i;
-    this.tables.push({ db: schema, name, alias, def });
-    return `${quoteStore(storeName(schema, def.name))} AS ${quoteStore(alias)}`;
-  }
-
-  /** `[AS] alias` at token i, or null. */
-  aliasName(i: number): { name: string; next: number } | null {
-    let j = i;
-    const hasAs = this.isWord(j, "AS");
-    if (hasAs) j++;
-    const t = this.tokens[j]!;
-    if (t.kind === "quoted" || (hasAs && t.kind === "string")) {
-      return { name: t.value, next: j + 1 };
-    }
-    if (t.kind === "word" && (hasAs || !ALIAS_STOP.has(t.upper))) {
-      return { name: t.value, next: j + 1 };
-    }
-    if (hasAs) throw this.errorAt(j);
-    return null;
-  }
-
-  tableAlias(i: number, _name: string | null): number {
-    const a = this.aliasName(i);
-    if (!a) return i;
-    this.emit(`AS ${quoteStore(a.name)}`, i);
-    return a.next;
-  }
-
-  /** Skip index hints: USE / FORCE / IGNORE INDEX|KEY [FOR ...] (list). */
-  skipHints(i: number): number {
-    let j = i;
-    while (
-      (this.isWord(j, "USE") || this.isWord(j, "FORCE") || this.isWord(j, "IGNORE")) &&
-      (this.isWord(j + 1, "INDEX") || this.isWord(j + 1, "KEY"))
-    ) {
-      j += 2;
-      if (this.isWord(j, "FOR")) {
-        j++;
-        if (this.isWord(j, "JOIN")) j++;
-        else j += 2;
-      }
-      if (!this.isOp(j, "(")) throw this.errorAt(j);
-      while (!this.isOp(j, ")")) {
-        if (this.tokens[j]!.kind === "eof") throw this.errorAt(j);
-        j++;
-      }
-      j++;
-    }
-    return j;
   }
 }
 
