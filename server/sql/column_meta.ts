@@ -286,5 +286,12 @@ export function readConverter(col: ColumnDef): ((v: unknown) => unknown) | null 
   if (col.dataType === "float") {
     return (v) => (v === null ? null : Number(Number(v).toPrecision(6)));
   }
+  if (col.dataType === "bigint" && col.unsigned) return readUnsignedBigint;
   return null;
+}
+
+/** BIGINT UNSIGNED past 2^63-1 is stored as its two's complement (the store is signed 64-bit). */
+function readUnsignedBigint(v: unknown): unknown {
+  if ((typeof v !== "bigint" && typeof v !== "number") || v >= 0) return v;
+  return BigInt.asUintN(64, BigInt(v));
 }

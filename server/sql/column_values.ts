@@ -106,8 +106,9 @@ function toInteger(v: unknown, col: ColumnDef, row: number, mode: ConversionMode
     outOfRange(col, row, mode);
     b = b < lo ? lo : hi;
   }
-  // The store holds signed 64-bit integers; BIGINT UNSIGNED past 2^63-1 cannot be kept exactly.
-  if (b > 9223372036854775807n) b = 9223372036854775807n;
+  // The store holds signed 64-bit integers: BIGINT UNSIGNED past 2^63-1 is kept as its two's
+  // complement and turned back on read (column_meta.ts readConverter).
+  if (b > 9223372036854775807n) b = BigInt.asIntN(64, b);
   return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
 }
 

@@ -13,7 +13,12 @@ export function literalValue(t: Token): string | number | bigint | Uint8Array {
   switch (t.kind) {
     case "number": {
       const v = t.value;
-      if (/^\d+$/.test(v)) return BigInt(v);
+      if (/^\d+$/.test(v)) {
+        // Past the store's signed 64-bit range the digits bind as text; a BIGINT UNSIGNED
+        // column's converter parses them exactly.
+        const b = BigInt(v);
+        return b > 9223372036854775807n ? v : b;
+      }
       return Number(v);
     }
     case "hex": {

@@ -57,12 +57,28 @@ function prepareStore(ctx: CompileContext, rw: SqlRewriter, sql: string, target:
     return ctx.db.prepare(sql);
   } catch (e) {
     throw mapStoreError(e, {
-      syntaxAt: (o, near) => rw.syntaxAt(o, near),
+      syntaxAt: (o, near) => rw.syntaxAt(o < 0 && near ? failingOffset(ctx, sql, near) : o, near),
       clauseAt: (o, name) => rw.clauseAt(o, name),
       duplicate: (cols) => ctx.duplicateError(target, cols),
       db: ctx.currentDb,
     });
   }
+}
+
+/**
+ * Where in `sql` SQLite's parser failed at token `near`: SQLite names the token but not its
+ * place, so try each occurrence and keep the first whose prefix already fails on that token
+ * (earlier ones leave the prefix merely incomplete). Runs only for statements that failed.
+ */
+function failingOffset(ctx: CompileContext, sql: string, near: string): number {
+  for (let at = sql.indexOf(near); at >= 0; at = sql.indexOf(near, at + 1)) {
+    try {
+      ctx.db.prepare(sql.slice(0, at + near.length));
+    } catch (e) {
+      if (String((e as Error).message).startsWith("near ")) return at;
+    }
+  }
+  return -1;
 }
 
 function finishPlan(ctx: CompileContext, rw: SqlRewriter, kind: PlanKind, info: WriteInfo): Plan {

@@ -18,6 +18,10 @@ type Bind = null | number | bigint | string | Uint8Array;
 export function bindValue(v: unknown): Bind {
   if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
   if (typeof v === "boolean") return v ? 1n : 0n;
+  // Past the store's signed 64-bit range: bind the digits; the column converter parses them.
+  if (typeof v === "bigint" && (v > 9223372036854775807n || v < -9223372036854775808n)) {
+    return v.toString();
+  }
   if (v === undefined) return null;
   return v as Bind;
 }
