@@ -3,6 +3,7 @@
  * framer delivers it; decoders start after it and do not re-check it.
  */
 
+import { decodeQueryText } from "./query_text.ts";
 import { CLIENT_CONNECT_ATTRS, CLIENT_PLUGIN_AUTH, CLIENT_SECURE_CONNECTION } from "./constants.ts";
 import { readConnectAttributes } from "./handshake.ts";
 import { PacketReader } from "./packet_reader.ts";
@@ -14,12 +15,12 @@ export function decodeInitDb(payload: Uint8Array): string {
 
 /** COM_QUERY: the statement text (string<EOF>; no query attributes, since not advertised). */
 export function decodeQuery(payload: Uint8Array): string {
-  return new PacketReader(payload, 1).restString();
+  return decodeQueryText(payload.subarray(1));
 }
 
 /** COM_STMT_PREPARE: the statement text (string<EOF>). */
 export function decodeStmtPrepare(payload: Uint8Array): string {
-  return new PacketReader(payload, 1).restString();
+  return decodeQueryText(payload.subarray(1));
 }
 
 /** A decoded COM_FIELD_LIST. */

@@ -3,6 +3,7 @@
  * after the protocol message it answers.
  */
 
+import { decodeQuery } from "../../protocol/commands.ts";
 import { CLIENT_DEPRECATE_EOF, SERVER_MORE_RESULTS_EXISTS } from "../../protocol/constants.ts";
 import { decodeUtf8, PacketReader } from "../../protocol/packet_reader.ts";
 import {
@@ -49,7 +50,7 @@ export function writeStatementResult(
  */
 export async function comQuery(session: ProtocolSession, payload: Uint8Array): Promise<void> {
   const sql = sqlOf(session);
-  const text = decodeUtf8(payload.subarray(1));
+  const text = decodeQuery(payload);
   const statements = session.multiStatements ? sql.splitStatements(text) : [text];
   if (statements.length === 0) throw new MysqlError(ER.ER_EMPTY_QUERY, "Query was empty");
   const last = statements.length - 1;

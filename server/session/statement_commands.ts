@@ -3,6 +3,7 @@
  * COM_STMT_EXECUTE, COM_STMT_SEND_LONG_DATA, COM_STMT_CLOSE, COM_STMT_RESET.
  */
 
+import { decodeStmtPrepare } from "../../protocol/commands.ts";
 import {
   decodeStmtExecute,
   peekStatementId,
@@ -50,7 +51,7 @@ function entryOf(session: ProtocolSession, payload: Uint8Array, command: string)
 export function comStmtPrepare(session: ProtocolSession, payload: Uint8Array): void {
   const sql = session.sql;
   if (!sql) throw new MysqlError(ER.ER_UNKNOWN_COM_ERROR, "Unknown command");
-  const statement = sql.prepare(decodeUtf8(payload.subarray(1)));
+  const statement = sql.prepare(decodeStmtPrepare(payload));
   const entry = session.statements.add(statement);
   writeStmtPrepareOk(session.out, {
     statementId: entry.id,

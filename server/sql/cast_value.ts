@@ -1,7 +1,7 @@
 /** CAST(x AS type) and CONVERT(x, type) with MySQL's conversions. */
 
 import type { FunctionHost } from "./function_host.ts";
-import { textOf } from "./column_values.ts";
+import { encodeBinaryText, textOf } from "./column_values.ts";
 import {
   formatDate,
   formatDateTime,
@@ -10,8 +10,6 @@ import {
   parseTime,
   validDate,
 } from "./mysql_time.ts";
-
-const encoder = new TextEncoder();
 
 function leadingNumber(v: unknown): number {
   if (typeof v === "number") return v;
@@ -62,7 +60,7 @@ export function castValue(v: unknown, type: string, host: FunctionHost): unknown
       return a === null ? s : [...s].slice(0, a).join("");
     }
     case "BINARY":
-      return v instanceof Uint8Array ? v : encoder.encode(textOf(v));
+      return v instanceof Uint8Array ? v : encodeBinaryText(textOf(v));
     case "DATE":
     case "DATETIME": {
       const p = parseDateTime(textOf(v));

@@ -49,6 +49,30 @@ const TEXT_LIMIT: Record<string, number> = {
 };
 
 const encoder = new TextEncoder();
+
+/**
+ * The bytes of a string literal bound for a binary column. Statement text keeps bytes that are
+ * not UTF-8 as U+DC80..U+DCFF (protocol/query_text.ts); those turn back into the exact byte.
+ */
+export function encodeBinaryText(s: string): Uint8Array {
+  // A NUL inside text is kept as U+FDD0 by the store (dml_runner.ts STORED_NUL).
+  if (s.includes("\ufdd0")) s = s.replaceAll("\ufdd0", "\0");
+  if (!/[\udc80-\udcff]/.test(s)) return encoder.encode(s);
+  const out: number[] = [];
+  let run = "";
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (ch.length === 1 && c >= 0xdc80 && c <= 0xdcff) {
+      if (run !== "") out.push(...encoder.encode(run));
+      run = "";
+      out.push(c - 0xdc00);
+    } else {
+      run += ch;
+    }
+  }
+  if (run !== "") out.push(...encoder.encode(run));
+  return new Uint8Array(out);
+}
 const decoder = new TextDecoder();
 
 /** Text form of any value, as MySQL shows it in messages and converts it to strings. */
@@ -148,7 +172,7 @@ function toText(v: unknown, col: ColumnDef, row: number, mode: ConversionMode): 
 }
 
 function toBytes(v: unknown, col: ColumnDef, row: number, mode: ConversionMode): Uint8Array {
-  let b = v instanceof Uint8Array ? v : encoder.encode(String(v));
+  let b = v instanceof Uint8Array ? v : encodeBinaryText(String(v));
   const limit = col.dataType === "binary" || col.dataType === "varbinary"
     ? col.length ?? 1
     : TEXT_LIMIT[col.dataType];

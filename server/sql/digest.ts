@@ -5,8 +5,9 @@
  */
 
 import type { Token } from "./lexer.ts";
+import { encodeBinaryText } from "./column_values.ts";
 
-const encoder = new TextEncoder();
+const ESCAPED_BYTE = /[\udc80-\udcff]/;
 
 /** The value a literal token binds as: integers as bigint (SQLite binds JS numbers as REAL). */
 export function literalValue(t: Token): string | number | bigint | Uint8Array {
@@ -30,7 +31,11 @@ export function literalValue(t: Token): string | number | bigint | Uint8Array {
     case "bit":
       return t.value === "" ? 0 : Number.parseInt(t.value, 2);
     default:
-      return t.introducer === "_binary" ? encoder.encode(t.value) : t.value;
+      if (t.introducer === "_binary") return encodeBinaryText(t.value);
+      // A literal holding bytes that are not UTF-8 binds as those bytes (SQLite would turn the
+      // escaped bytes of protocol/query_text.ts into U+FFFD if it were bound as text).
+      if (ESCAPED_BYTE.test(t.value)) return encodeBinaryText(t.value);
+      return t.value.includes("\0") ? t.value.replaceAll("\0", "\ufdd0") : t.value;
   }
 }
 

@@ -23,6 +23,7 @@ export function bindValue(v: unknown): Bind {
     return v.toString();
   }
   if (v === undefined) return null;
+  if (typeof v === "string") return toStoredText(v);
   return v as Bind;
 }
 
@@ -55,11 +56,23 @@ function bindSlots(
   return out;
 }
 
+/**
+ * node:sqlite reads TEXT only up to its first NUL byte, so a NUL inside a string is stored as
+ * U+FDD0 (a noncharacter) and turned back here; `bindValue` and `literalValue` do the other half.
+ */
+export const STORED_NUL = "\ufdd0";
+
+/** A string as the store keeps it (NUL as STORED_NUL). */
+export function toStoredText(s: string): string {
+  return s.includes("\0") ? s.replaceAll("\0", STORED_NUL) : s;
+}
+
 function normalizeRow(row: unknown[], plan: Plan): SqlValue[] {
   const conv = plan.converters;
   for (let c = 0; c < row.length; c++) {
     let v = row[c];
     if (typeof v === "bigint" && v >= -9007199254740991n && v <= 9007199254740991n) v = Number(v);
+    else if (typeof v === "string" && v.includes(STORED_NUL)) v = v.replaceAll(STORED_NUL, "\0");
     const f = conv[c];
     row[c] = f ? f(v) : v;
   }
@@ -93,7 +106,7 @@ function resultColumns(plan: Plan, rows: SqlValue[][], sql: string, s: Session):
 
 function runSelect(s: Session, plan: Plan, sql: string, args: Bind[]): RowsResult {
   const raw = withBusyRetry(s, () => plan.stmt.all(...args)) as unknown as unknown[][];
-  const rows = plan.normalize ? raw.map((r) => normalizeRow(r, plan)) : raw as SqlValue[][];
+  const rows = raw.map((r) => normalizeRow(r, plan));
   s.foundRowsValue = rows.length;
   if (plan.foundRows) {
     const fr = plan.foundRows;
