@@ -7,6 +7,7 @@
 import { ClientConnection } from "./connection/client_connection.ts";
 import { ConnectionRegistry } from "./connection/connection_registry.ts";
 import { SessionThread } from "./connection/session_thread.ts";
+import { ThreadCache } from "./thread_cache/thread_cache.ts";
 import { PacketFramer } from "./connection/_protocol.ts";
 import { logNote, logWarning } from "./log/error_log.ts";
 import type { GlobalVariables } from "./session/session_messages.ts";
@@ -35,6 +36,7 @@ const CLOSE_WAIT_MS = 5000;
 /** A running server. Dispose it with `await using` or `close()`. */
 export class Server {
   readonly registry: ConnectionRegistry;
+  readonly threadCache: ThreadCache;
   #listeners: Deno.Listener[] = [];
   #accepting: Promise<void>[] = [];
   #closed = false;
@@ -44,7 +46,10 @@ export class Server {
 
   private constructor(options: ServerStartOptions) {
     this.#shutdown = new Promise((resolve) => (this.#requestShutdown = resolve));
+    const cacheSize = Number(options.globals.get("thread_cache_size") ?? 9);
+    this.threadCache = new ThreadCache(cacheSize, () => new SessionThread());
     const init: ConstructorParameters<typeof ConnectionRegistry>[0] = {
+      threadCache: this.threadCache,
       datadir: options.datadir,
       globals: options.globals,
       onShutdownRequest: (byUser) => this.#requestShutdown(byUser),
@@ -114,7 +119,7 @@ export class Server {
     const id = this.registry.nextConnectionId();
     const connection = new ClientConnection(id, vio, {
       host: this.registry,
-      thread: new SessionThread(),
+      thread: this.threadCache.take(),
       framer,
     });
     this.registry.add(connection);
@@ -133,6 +138,7 @@ export class Server {
       }
     }
     await Promise.all(this.#accepting);
+    await this.threadCache.close();
     this.registry.closeAll();
     // A session thread stuck in synchronous code never answers its hangup (DENO_NOTES:
     // terminate() does not stop it either); do not wait for it forever.
@@ -141,6 +147,9 @@ export class Server {
     await Promise.race([this.registry.whenEmpty(), bound]);
     clearTimeout(timer);
     this.registry.abandonAll();
+    // Threads released by the sessions that ended during the wait: the cache is closed, so
+    // they exited rather than parked.
+    await this.threadCache.flush();
     if (this.#socketPath) await Deno.remove(this.#socketPath).catch(() => {});
   }
 

@@ -58,6 +58,8 @@ export interface ConnectionHost {
   countQuestion(): void;
   /** The connection is gone: forget it. `aborted` tells how (Aborted_connects/_clients). */
   release(connection: ClientConnection, aborted: "connect" | "client" | null): void;
+  /** The session on `thread` ended: the thread goes back to the thread cache. */
+  releaseThread(thread: SessionThread): void;
   /** Serve a ServerLink call from this connection's session. */
   serveRpc(connection: ClientConnection, op: string, args: unknown[]): Promise<unknown>;
 }
@@ -244,11 +246,10 @@ export class ClientConnection implements SessionThreadOwner {
     this.#info = null;
   }
 
-  /** After both the socket and the session ended, give the thread back. */
+  /** After both the socket and the session ended, give the thread back to the cache. */
   #finish(): void {
     if (!this.vio.closed || !this.#ended) return;
-    this.#thread.attach(null);
-    this.#thread.exit();
+    this.#host.releaseThread(this.#thread);
     const aborted = !this.#authenticated ? "connect" : this.#quitting ? null : "client";
     this.#host.release(this, aborted);
   }

@@ -10,7 +10,9 @@
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import type { GlobalVariables } from "../session/session_messages.ts";
 import type { ProcessInfo } from "../sql/types.ts";
+import type { ThreadCache } from "../thread_cache/thread_cache.ts";
 import type { ClientConnection, ConnectionHost } from "./client_connection.ts";
+import type { SessionThread } from "./session_thread.ts";
 
 /** Options of `ConnectionRegistry`. */
 export interface ConnectionRegistryOptions {
@@ -20,6 +22,8 @@ export interface ConnectionRegistryOptions {
   globals: GlobalVariables;
   /** Called on SHUTDOWN / COM_SHUTDOWN. */
   onShutdownRequest: (byUser: string) => void;
+  /** Parked session threads (Threads_created, Threads_cached, thread_cache_size). */
+  threadCache: ThreadCache;
   /** Check and normalise a SET GLOBAL value; throws `MysqlError`. Stores as given when absent. */
   validateGlobal?: (name: string, value: string | number) => string | number;
 }
@@ -81,6 +85,10 @@ export class ConnectionRegistry implements ConnectionHost {
   /** Every live connection. */
   connections(): IterableIterator<ClientConnection> {
     return this.#connections.values();
+  }
+
+  releaseThread(thread: SessionThread): void {
+    this.#options.threadCache.release(thread);
   }
 
   countQuestion(): void {
@@ -175,7 +183,8 @@ export class ConnectionRegistry implements ConnectionHost {
       ["Uptime", Math.floor((Date.now() - this.startedAt) / 1000)],
       ["Threads_connected", this.#connections.size],
       ["Threads_running", running],
-      ["Threads_created", this.#counters.Connections],
+      ["Threads_created", this.#options.threadCache.created],
+      ["Threads_cached", this.#options.threadCache.cached],
       ["Bytes_received", received],
       ["Bytes_sent", sent],
     ]);
@@ -188,6 +197,7 @@ export class ConnectionRegistry implements ConnectionHost {
     const key = name.toLowerCase();
     const checked = this.#options.validateGlobal ? this.#options.validateGlobal(key, value) : value;
     this.globals.set(key, checked);
+    if (key === "thread_cache_size") this.#options.threadCache.resize(Number(checked));
     for (const connection of this.#connections.values()) connection.globalChanged(key, checked);
   }
 }

@@ -39,6 +39,11 @@ export class SessionThread {
     };
   }
 
+  /** True once the worker exited or died. */
+  get exited(): boolean {
+    return this.#exited;
+  }
+
   /** Route this thread's messages to `owner` (null while idle). */
   attach(owner: SessionThreadOwner | null): void {
     this.#owner = owner;
