@@ -8,7 +8,8 @@ import { ClientConnection } from "./connection/client_connection.ts";
 import { ConnectionRegistry } from "./connection/connection_registry.ts";
 import { SessionThread } from "./connection/session_thread.ts";
 import { ThreadCache } from "./thread_cache/thread_cache.ts";
-import { PacketFramer } from "./connection/_protocol.ts";
+import { encodeErrPacket, PacketFramer } from "./connection/_protocol.ts";
+import { ER, MysqlError } from "./errors/mysql_error.ts";
 import { logNote, logWarning } from "./log/error_log.ts";
 import type { GlobalVariables } from "./session/session_messages.ts";
 import { PROGRAM_NAME, SERVER_VERSION } from "./version.ts";
@@ -113,6 +114,11 @@ export class Server {
       conn.close();
       return;
     }
+    if (this.#overConnectionLimit()) {
+      void refuseConnection(conn);
+      this.registry.countMaxConnectionsError();
+      return;
+    }
     const maxAllowedPacket = Number(this.registry.globals.get("max_allowed_packet") ?? 67108864);
     const framer = new PacketFramer({ maxPacketSize: maxAllowedPacket });
     const vio = new Vio(conn, framer);
@@ -124,6 +130,16 @@ export class Server {
     });
     this.registry.add(connection);
     connection.start();
+  }
+
+  /**
+   * max_connections: MySQL accepts one connection more than the limit, kept for an account
+   * with SUPER or CONNECTION_ADMIN; beyond that a client gets ER_CON_COUNT_ERROR instead of
+   * the greeting (sql/conn_handler/connection_handler_manager.cc).
+   */
+  #overConnectionLimit(): boolean {
+    const max = Number(this.registry.globals.get("max_connections") ?? 151);
+    return this.registry.size >= max + 1;
   }
 
   /** Stop listening, close every connection, wait for the session threads. Safe twice. */
@@ -155,6 +171,26 @@ export class Server {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+/** Send ER_CON_COUNT_ERROR as the first packet and close; the client may already be gone. */
+async function refuseConnection(conn: Deno.Conn): Promise<void> {
+  const err = new MysqlError(ER.ER_CON_COUNT_ERROR, "Too many connections");
+  const bytes = encodeErrPacket(err, 0, { protocol41: false });
+  const timer = setTimeout(() => conn.close(), 1000);
+  try {
+    let done = 0;
+    while (done < bytes.length) done += await conn.write(bytes.subarray(done));
+  } catch {
+    // The client went away first: nothing to tell it.
+  } finally {
+    clearTimeout(timer);
+    try {
+      conn.close();
+    } catch {
+      // closed by the timer
+    }
   }
 }
 

@@ -35,6 +35,7 @@ interface Counters {
   Aborted_clients: number;
   Aborted_connects: number;
   Max_used_connections: number;
+  Connection_errors_max_connections: number;
 }
 
 /** The live connections and server-wide state. */
@@ -52,6 +53,7 @@ export class ConnectionRegistry implements ConnectionHost {
     Aborted_clients: 0,
     Aborted_connects: 0,
     Max_used_connections: 0,
+    Connection_errors_max_connections: 0,
   };
   #bytesReceived = 0;
   #bytesSent = 0;
@@ -89,6 +91,11 @@ export class ConnectionRegistry implements ConnectionHost {
 
   releaseThread(thread: SessionThread): void {
     this.#options.threadCache.release(thread);
+  }
+
+  /** A client was refused with ER_CON_COUNT_ERROR. */
+  countMaxConnectionsError(): void {
+    this.#counters.Connection_errors_max_connections++;
   }
 
   countQuestion(): void {
