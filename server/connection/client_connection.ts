@@ -22,8 +22,6 @@ import type { ProcessInfo } from "../sql/types.ts";
 const COM_QUERY = 0x03;
 /** Largest COM_QUERY text kept for the process list. */
 const INFO_KEEP_BYTES = 4096;
-/** Packets up to this size are copied by postMessage; larger ones are transferred. */
-const TRANSFER_ABOVE = 4096;
 
 /** MySQL's names of the commands, as the process list's Command column shows them. */
 const COMMAND_NAMES: Record<number, string> = {
@@ -126,17 +124,9 @@ export class ClientConnection implements SessionThreadOwner {
       this.#host.countQuestion();
       if (this.#command === 0x01) this.#quitting = true;
     }
-    let owned = payload;
-    if (payload.byteOffset !== 0 || payload.byteLength !== payload.buffer.byteLength) {
-      owned = payload.slice();
-    }
-    if (owned.byteLength <= TRANSFER_ABOVE) {
-      if (this.#command === COM_QUERY) this.#info = owned;
-      this.#thread.post({ t: "packet", seq, payload: owned });
-      return;
-    }
-    if (this.#command === COM_QUERY) this.#info = owned.slice(0, INFO_KEEP_BYTES);
-    this.#thread.post({ t: "packet", seq, payload: owned }, [owned.buffer as ArrayBuffer]);
+    // `payload` is framer memory: keep a copy of the statement text, the ring copies the rest.
+    if (this.#command === COM_QUERY) this.#info = payload.slice(0, INFO_KEEP_BYTES);
+    this.#thread.sendPacket(seq, payload);
   }
 
   async #onEnd(reason: VioEndReason, error: unknown): Promise<void> {

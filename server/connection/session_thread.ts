@@ -1,10 +1,17 @@
 /**
  * A session thread: one Deno Worker that serves one client session at a time, like a MySQL
  * THD's OS thread. It is reusable: after `ended` it can be given another connection (the
- * thread cache of the next issue keeps idle ones).
+ * thread cache keeps idle ones).
+ *
+ * Messages travel through two shared rings (`session/shared_channel.ts`), not postMessage: the
+ * worker blocks on its inbound ring, so a packet reaches it in microseconds, and one
+ * `Atomics.waitAsync` per thread wakes the main thread when the worker wrote to the outbound
+ * ring. See `session/session_messages.ts` for what goes how.
  */
 
-import type { FromWorker, ToWorker } from "../session/session_messages.ts";
+import { logWarning } from "../log/error_log.ts";
+import { ChannelKind, type FromWorker, type ToWorker } from "../session/session_messages.ts";
+import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
 
 /** Receives the messages of the session a thread serves. */
 export interface SessionThreadOwner {
@@ -14,29 +21,47 @@ export interface SessionThreadOwner {
 }
 
 const WORKER_URL = new URL("../session/session_worker.ts", import.meta.url);
+/** How long one wait for ring space lasts before the sender checks the thread is still alive. */
+const SPACE_WAIT_MS = 1000;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A message that waits for space in the inbound ring. */
+interface Backlogged {
+  kind: number;
+  arg: number;
+  body: Uint8Array | null;
+  /** How much of `body` is already in the ring. */
+  offset: number;
+}
 
 /** A Worker running `server/session/session_worker.ts`. */
 export class SessionThread {
   #worker: Worker;
+  #inbound = SharedChannel.create();
+  #outbound = SharedChannel.create();
+  /** Messages behind one that did not fit in the inbound ring, in order. */
+  #backlog: Backlogged[] = [];
   #owner: SessionThreadOwner | null = null;
   #exited = false;
   #exitWaiters: (() => void)[] = [];
 
   constructor() {
     this.#worker = new Worker(WORKER_URL, { type: "module", name: "session" });
-    this.#worker.onmessage = (event: MessageEvent<FromWorker>) => {
-      const message = event.data;
-      if (message.t === "exited") {
-        this.#finishExit();
-        return;
-      }
-      this.#owner?.onWorkerMessage(message);
-    };
     this.#worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       this.#owner?.onWorkerError(event.message);
       this.#finishExit();
     };
+    this.#worker.postMessage(
+      {
+        t: "channels",
+        inbound: this.#inbound.buffer,
+        outbound: this.#outbound.buffer,
+      } satisfies ToWorker,
+    );
+    this.#pump();
   }
 
   /** True once the worker exited or died. */
@@ -49,22 +74,41 @@ export class SessionThread {
     this.#owner = owner;
   }
 
-  /** Send a message; `transfer` lists buffers handed over without a copy. */
-  post(message: ToWorker, transfer?: Transferable[]): void {
+  /** Send a message to the worker. */
+  post(message: ToWorker): void {
     if (this.#exited) return;
-    if (transfer) this.#worker.postMessage(message, transfer);
-    else this.#worker.postMessage(message);
+    switch (message.t) {
+      case "packet":
+        this.#send(ChannelKind.PACKET, message.seq, message.payload);
+        return;
+      case "open":
+      case "rpc-reply":
+      case "channels":
+        // Shared memory and Maps do not survive JSON: structured clone, with a marker that
+        // keeps the message's place among the others.
+        this.#worker.postMessage(message);
+        this.#send(ChannelKind.POSTED, 0, null);
+        return;
+      default:
+        this.#send(ChannelKind.JSON, 0, encoder.encode(JSON.stringify(message)));
+    }
+  }
+
+  /** Send one client packet (the hot path of `post`). `payload` may be reused afterwards. */
+  sendPacket(seq: number, payload: Uint8Array): void {
+    if (!this.#exited) this.#send(ChannelKind.PACKET, seq, payload);
   }
 
   /** Ask the worker to close its engine and exit; resolves when it did. Safe to call twice. */
   exit(): Promise<void> {
     if (this.#exited) return Promise.resolve();
     const done = new Promise<void>((resolve) => this.#exitWaiters.push(resolve));
-    if (this.#exitWaiters.length === 1) this.#worker.postMessage({ t: "exit" } satisfies ToWorker);
+    if (this.#exitWaiters.length === 1) this.post({ t: "exit" });
     return done;
   }
 
-  /** Stop the worker without waiting (last resort: it does not stop synchronous code). */
+  /** Stop the worker without waiting. It notices between wait slices; a statement it is
+   * running still runs to its end (`Worker.terminate()` does not stop synchronous code). */
   terminate(): void {
     this.#finishExit();
   }
@@ -72,10 +116,69 @@ export class SessionThread {
   #finishExit(): void {
     if (!this.#exited) {
       this.#exited = true;
+      this.#backlog.length = 0;
+      this.#inbound.stop();
       this.#worker.terminate();
+      // Release the pump's pending wait.
+      this.#outbound.wake();
     }
     const waiters = this.#exitWaiters;
     this.#exitWaiters = [];
     for (const resolve of waiters) resolve();
+  }
+
+  #send(kind: number, arg: number, body: Uint8Array | null): void {
+    if (this.#backlog.length === 0) {
+      const offset = this.#inbound.write(kind, arg, body, 0);
+      if (offset === WRITE_DONE) return;
+      // The rest goes out as the worker drains the ring; the caller may reuse its bytes.
+      this.#backlog.push({ kind, arg, body: body?.slice() ?? null, offset });
+      this.#sendBacklog();
+      return;
+    }
+    this.#backlog.push({ kind, arg, body: body?.slice() ?? null, offset: 0 });
+  }
+
+  async #sendBacklog(): Promise<void> {
+    const backlog = this.#backlog;
+    while (backlog.length > 0 && !this.#exited) {
+      const next = backlog[0]!;
+      const offset = this.#inbound.write(next.kind, next.arg, next.body, next.offset);
+      if (offset === WRITE_DONE) {
+        backlog.shift();
+        continue;
+      }
+      next.offset = offset;
+      await this.#inbound.waitForSpaceAsync(SPACE_WAIT_MS);
+    }
+  }
+
+  /** Drain the outbound ring whenever the worker wrote to it, until the worker ended. */
+  async #pump(): Promise<void> {
+    const outbound = this.#outbound;
+    while (!this.#exited) {
+      const body = outbound.read();
+      if (body === null) {
+        const waiting = outbound.waitForDataAsync();
+        if (waiting) await waiting;
+        continue;
+      }
+      try {
+        this.#dispatch(outbound.kind, outbound.arg, body);
+      } catch (error) {
+        // A failing handler must not stop the pump (nor crash the server): log and go on.
+        logWarning(`Cannot handle a session thread message: ${error}`);
+      }
+    }
+  }
+
+  #dispatch(kind: number, arg: number, body: Uint8Array): void {
+    if (kind === ChannelKind.WRITE) {
+      this.#owner?.onWorkerMessage({ t: "write", bytes: body, done: arg !== 0 });
+      return;
+    }
+    const message = JSON.parse(decoder.decode(body)) as FromWorker;
+    if (message.t === "exited") this.#finishExit();
+    else this.#owner?.onWorkerMessage(message);
   }
 }

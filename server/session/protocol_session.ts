@@ -32,6 +32,7 @@ import {
   KillState,
 } from "./session_messages.ts";
 import type { SessionServices } from "./session_services.ts";
+import type { RpcReply } from "./worker_channel.ts";
 import { WorkerServerLink } from "./worker_server_link.ts";
 
 /** ER_MALFORMED_PACKET: a command payload the decoder rejected. */
@@ -49,7 +50,9 @@ export interface ProtocolSessionOptions {
   control: Int32Array;
   services: SessionServices;
   /** Send a message to the main thread. */
-  post: (message: FromWorker, transfer?: Transferable[]) => void;
+  post: (message: FromWorker) => void;
+  /** Wait for the main thread's answer to the ServerLink call `id`. */
+  rpcReply: (id: number) => Promise<RpcReply>;
 }
 
 /** The protocol side of one client session. */
@@ -71,11 +74,10 @@ export class ProtocolSession {
   /** The engine session (after authentication). */
   sql: SqlSession | null = null;
 
-  #post: (message: FromWorker, transfer?: Transferable[]) => void;
+  #post: (message: FromWorker) => void;
   readonly #authenticator: Authenticator;
   /** True in the connection phase, and while COM_CHANGE_USER waits for an auth switch. */
   #authenticating = true;
-  #queue: [number, Uint8Array][] = [];
   #running: Promise<void> | null = null;
   #closed = false;
   #reportedDb: string | null = null;
@@ -88,7 +90,7 @@ export class ProtocolSession {
     this.control = options.control;
     this.services = options.services;
     this.#post = options.post;
-    this.link = new WorkerServerLink((m) => this.#post(m));
+    this.link = new WorkerServerLink(this.#post, options.rpcReply);
     this.#authenticator = new Authenticator(this);
   }
 
@@ -98,23 +100,18 @@ export class ProtocolSession {
     this.flush(false);
   }
 
-  /** A packet from the client. Packets are handled one at a time, in order. */
-  receive(seq: number, payload: Uint8Array): void {
-    if (this.#closed) return;
-    this.#queue.push([seq, payload]);
-    if (this.#running === null) this.#running = this.#drain();
-  }
-
-  async #drain(): Promise<void> {
-    // Let `receive` store the promise before the loop can end and clear it.
-    await null;
-    while (this.#queue.length > 0 && !this.#closed) {
-      const [seq, payload] = this.#queue.shift()!;
-      this.out.sequenceId = seq + 1;
-      if (this.#authenticating) this.#authenticate(() => this.#authenticator.onPacket(payload));
-      else await this.#command(payload);
+  /** A packet from the client. The worker hands packets over one at a time, in order, and
+   * awaits each before the next. */
+  receive(seq: number, payload: Uint8Array): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.out.sequenceId = seq + 1;
+    if (this.#authenticating) {
+      this.#authenticate(() => this.#authenticator.onPacket(payload));
+      return Promise.resolve();
     }
-    this.#running = null;
+    const running = this.#command(payload);
+    this.#running = running;
+    return running;
   }
 
   /** Run one authentication step; a refused login gets ERR and the connection closes. */
@@ -252,8 +249,7 @@ export class ProtocolSession {
       if (done) this.#post({ t: "idle" });
       return;
     }
-    const bytes = this.out.take();
-    this.#post({ t: "write", bytes, done }, [bytes.buffer as ArrayBuffer]);
+    this.#post({ t: "write", bytes: this.out.take(), done });
   }
 
   /** Tell the main thread to close the socket after the queued replies (COM_QUIT, fatal
@@ -261,14 +257,12 @@ export class ProtocolSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#queue.length = 0;
     this.#post({ t: "close" });
   }
 
   /** The client is gone: wait for the running command, release the engine session. */
   async hangup(): Promise<void> {
     this.#closed = true;
-    this.#queue.length = 0;
     if (this.#running) await this.#running;
     this.statements.closeAll();
     this.sql?.close();

@@ -2,9 +2,15 @@
  * The messages between the main thread and a session worker.
  *
  * The main thread owns the socket and only frames packets: each client packet goes to the
- * worker as a `packet` message (its buffer transferred), and the worker answers with `write`
- * messages holding bytes already framed with their sequence ids (a whole result in one
- * message, so one socket write per command). Everything else is control.
+ * worker as a `packet` message, and the worker answers with `write` messages holding bytes
+ * already framed with their sequence ids (a whole result in one message, so one socket write per
+ * command). Everything else is control.
+ *
+ * They travel through two shared rings per worker (`shared_channel.ts`), one each way, set up by
+ * a `channels` postMessage when the worker starts. `packet` and `write` are binary frames
+ * (`ChannelKind`); other messages are JSON, except the two that carry shared memory or Maps
+ * (`open`, `rpc-reply`), which go by postMessage with a POSTED marker in the ring that keeps
+ * their place in the order.
  */
 
 import type { ErrorLogEntry } from "../log/error_log.ts";
@@ -29,8 +35,22 @@ export const KillState = {
 /** Number of Int32 slots in the control array. */
 export const CONTROL_SLOTS = 1;
 
+/** Kinds of the messages on a worker's shared rings. */
+export const ChannelKind = {
+  /** Main → worker: one client packet; arg = its sequence id, body = its payload. */
+  PACKET: 1,
+  /** Worker → main: framed bytes for the client; arg = 1 when they end a command's reply. */
+  WRITE: 2,
+  /** Either way: any other message as JSON (rare control messages). */
+  JSON: 3,
+  /** Main → worker: the next message comes by postMessage; wait for it before reading on. */
+  POSTED: 4,
+} as const;
+
 /** Main thread → worker. */
 export type ToWorker =
+  /** Sent once by postMessage when the worker starts: its two rings (see `ChannelKind`). */
+  | { t: "channels"; inbound: SharedArrayBuffer; outbound: SharedArrayBuffer }
   /** Serve a new client connection: send the handshake and wait for packets. */
   | {
     t: "open";
@@ -46,7 +66,7 @@ export type ToWorker =
     /** Catalog epoch shared by all workers (the engine reloads its catalog when it moves). */
     catalogEpoch: SharedArrayBuffer;
   }
-  /** One client packet. `payload` owns its buffer (transferred). */
+  /** One client packet. */
   | { t: "packet"; seq: number; payload: Uint8Array }
   /** The client is gone (or was killed): end the session; the worker replies `ended`. */
   | { t: "hangup" }

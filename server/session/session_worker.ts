@@ -5,16 +5,22 @@
  * engine and the account store once, then serves one client session at a time: `open` starts
  * a session, `packet`s drive it, `hangup` ends it and the worker waits for the next `open`;
  * `exit` closes everything. See `session_messages.ts` for the message protocol.
+ *
+ * After the `channels` postMessage the worker is driven by one loop that reads its shared ring
+ * (`worker_channel.ts`) and awaits each message's handling before reading the next, so packets
+ * are handled one at a time, in order.
  */
 
 import { configureWorkerLog, logWarning } from "../log/error_log.ts";
 import { type OpenedServices, openSessionServices } from "./open_session_services.ts";
 import { ProtocolSession } from "./protocol_session.ts";
 import type { FromWorker, ToWorker } from "./session_messages.ts";
+import { WorkerChannel } from "./worker_channel.ts";
 
-function post(message: FromWorker, transfer?: Transferable[]): void {
-  if (transfer) self.postMessage(message, transfer);
-  else self.postMessage(message);
+let channel: WorkerChannel | null = null;
+
+function post(message: FromWorker): void {
+  channel?.post(message);
 }
 
 configureWorkerLog((entry) => post({ t: "log", entry }));
@@ -39,6 +45,7 @@ function openSession(message: Extract<ToWorker, { t: "open" }>): void {
     control: new Int32Array(message.control),
     services,
     post,
+    rpcReply: (id) => channel!.rpcReply(id),
   });
   session.start();
 }
@@ -46,8 +53,11 @@ function openSession(message: Extract<ToWorker, { t: "open" }>): void {
 async function hangup(): Promise<void> {
   const ending = session;
   session = null;
-  if (ending) await ending.hangup();
-  post({ t: "ended" });
+  try {
+    if (ending) await ending.hangup();
+  } finally {
+    post({ t: "ended" });
+  }
 }
 
 function exit(): void {
@@ -57,32 +67,58 @@ function exit(): void {
   self.close();
 }
 
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.t) {
+    case "packet":
+      await session?.receive(message.seq, message.payload);
+      return;
+    case "open":
+      openSession(message);
+      return;
+    case "hangup":
+      await hangup();
+      return;
+    case "global":
+      globals.set(message.name, message.value);
+      return;
+    case "exit":
+      exit();
+      return;
+    case "rpc-reply":
+    case "channels":
+      // A reply is claimed by the call that waits for it; channels come only once.
+      return;
+  }
+}
+
+/** Serve messages until `exit`, or until the main thread stops the channel (it gave up on this
+ * thread): then close the engine and end without a word. */
+async function serve(channel: WorkerChannel): Promise<void> {
+  for (;;) {
+    const message = await channel.next();
+    if (message === null) {
+      services?.close();
+      services = null;
+      self.close();
+      return;
+    }
+    try {
+      await handle(message);
+    } catch (error) {
+      // Nothing here may kill the worker: drop the client instead.
+      logWarning(`Session worker failed: ${error instanceof Error ? error.stack : error}`);
+      session?.close();
+    }
+    if (message.t === "exit") return;
+  }
+}
+
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
-  try {
-    switch (message.t) {
-      case "packet":
-        session?.receive(message.seq, message.payload);
-        return;
-      case "open":
-        openSession(message);
-        return;
-      case "hangup":
-        hangup();
-        return;
-      case "rpc-reply":
-        session?.link.settle(message);
-        return;
-      case "global":
-        globals.set(message.name, message.value);
-        return;
-      case "exit":
-        exit();
-        return;
-    }
-  } catch (error) {
-    // Nothing here may kill the worker: drop the client instead.
-    logWarning(`Session worker failed: ${error instanceof Error ? error.stack : error}`);
-    session?.close();
+  if (message.t === "channels") {
+    channel = new WorkerChannel(message.inbound, message.outbound);
+    serve(channel);
+  } else {
+    channel?.deliver(message);
   }
 };

@@ -1,44 +1,34 @@
 /**
  * `ServerLink` inside a session worker: each call is an `rpc` message to the main thread,
- * answered by an `rpc-reply` with the same id.
+ * answered by an `rpc-reply` with the same id, which the call waits for on the worker's channel
+ * (the worker's event loop does not run while it waits on shared memory, so no event could
+ * deliver it).
  */
 
 import { MysqlError } from "../errors/mysql_error.ts";
 import type { ProcessInfo, ServerLink } from "../sql/types.ts";
-import type { FromWorker, RpcOp, ToWorker } from "./session_messages.ts";
-
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
+import type { FromWorker, RpcOp } from "./session_messages.ts";
+import type { RpcReply } from "./worker_channel.ts";
 
 /** ServerLink calls as messages to the main thread. */
 export class WorkerServerLink implements ServerLink {
   #post: (message: FromWorker) => void;
-  #pending = new Map<number, Pending>();
+  #reply: (id: number) => Promise<RpcReply>;
   #nextId = 1;
 
-  constructor(post: (message: FromWorker) => void) {
+  /** `post` sends a message to the main thread; `reply` waits for the answer to call `id`. */
+  constructor(post: (message: FromWorker) => void, reply: (id: number) => Promise<RpcReply>) {
     this.#post = post;
+    this.#reply = reply;
   }
 
-  #call<T>(op: RpcOp, args: unknown[]): Promise<T> {
+  async #call<T>(op: RpcOp, args: unknown[]): Promise<T> {
     const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.#post({ t: "rpc", id, op, args });
-    });
+    this.#post({ t: "rpc", id, op, args });
+    const reply = await this.#reply(id);
+    if (!reply.ok) throw new MysqlError(reply.code, reply.message, reply.sqlState);
+    return reply.value as T;
   }
-
-  /** Settle the call an `rpc-reply` answers. */
-  settle(reply: Extract<ToWorker, { t: "rpc-reply" }>): void {
-    const pending = this.#pending.get(reply.id);
-    if (!pending) return;
-    this.#pending.delete(reply.id);
-    if (reply.ok) pending.resolve(reply.value);
-    else pending.reject(new MysqlError(reply.code, reply.message, reply.sqlState));
-  }
-
   processList(): Promise<ProcessInfo[]> {
     return this.#call("processList", []);
   }
