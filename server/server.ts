@@ -158,10 +158,7 @@ export class Server {
     this.registry.closeAll();
     // A session thread stuck in synchronous code never answers its hangup (DENO_NOTES:
     // terminate() does not stop it either); do not wait for it forever.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
-    await Promise.race([this.registry.whenEmpty(), bound]);
-    clearTimeout(timer);
+    await this.registry.whenEmpty(CLOSE_WAIT_MS);
     this.registry.abandonAll();
     // Threads released by the sessions that ended during the wait: the cache is closed, so
     // they exited rather than parked.

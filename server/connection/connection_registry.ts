@@ -10,6 +10,7 @@
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import type { GlobalVariables } from "../session/session_messages.ts";
 import type { ProcessInfo } from "../sql/types.ts";
+import { ThdManager } from "../thd/thd_manager.ts";
 import type { ThreadCache } from "../thread_cache/thread_cache.ts";
 import type { ClientConnection, ConnectionHost } from "./client_connection.ts";
 import type { SessionThread } from "./session_thread.ts";
@@ -34,7 +35,6 @@ interface Counters {
   Questions: number;
   Aborted_clients: number;
   Aborted_connects: number;
-  Max_used_connections: number;
   Connection_errors_max_connections: number;
 }
 
@@ -45,20 +45,18 @@ export class ConnectionRegistry implements ConnectionHost {
   readonly startedAt = Date.now();
   readonly catalogEpoch = new SharedArrayBuffer(4);
 
-  #connections = new Map<number, ClientConnection>();
-  #nextId = 1;
+  /** The Global THD manager: every live session. */
+  readonly thds = new ThdManager<ClientConnection>();
   #counters: Counters = {
     Connections: 0,
     Questions: 0,
     Aborted_clients: 0,
     Aborted_connects: 0,
-    Max_used_connections: 0,
     Connection_errors_max_connections: 0,
   };
   #bytesReceived = 0;
   #bytesSent = 0;
   #options: ConnectionRegistryOptions;
-  #emptyWaiters: (() => void)[] = [];
 
   constructor(options: ConnectionRegistryOptions) {
     this.datadir = options.datadir;
@@ -68,25 +66,18 @@ export class ConnectionRegistry implements ConnectionHost {
 
   /** The next connection id: monotonic from 1, the handshake thread id and CONNECTION_ID(). */
   nextConnectionId(): number {
-    return this.#nextId++;
+    return this.thds.nextThreadId();
   }
 
   /** Register a new connection. */
   add(connection: ClientConnection): void {
-    this.#connections.set(connection.id, connection);
+    this.thds.add(connection);
     this.#counters.Connections++;
-    const live = this.#connections.size;
-    if (live > this.#counters.Max_used_connections) this.#counters.Max_used_connections = live;
   }
 
-  /** Number of live connections (Threads_connected). */
+  /** Number of live client connections (Threads_connected). */
   get size(): number {
-    return this.#connections.size;
-  }
-
-  /** Every live connection. */
-  connections(): IterableIterator<ClientConnection> {
-    return this.#connections.values();
+    return this.thds.clientCount;
   }
 
   releaseThread(thread: SessionThread): void {
@@ -103,33 +94,28 @@ export class ConnectionRegistry implements ConnectionHost {
   }
 
   release(connection: ClientConnection, aborted: "connect" | "client" | null): void {
-    if (this.#connections.get(connection.id) !== connection) return;
-    this.#connections.delete(connection.id);
+    if (this.thds.find(connection.id) !== connection) return;
     this.#bytesReceived += connection.vio.bytesReceived;
     this.#bytesSent += connection.vio.bytesSent;
     if (aborted === "connect") this.#counters.Aborted_connects++;
     if (aborted === "client") this.#counters.Aborted_clients++;
-    if (this.#connections.size === 0) {
-      const waiters = this.#emptyWaiters;
-      this.#emptyWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    // Last: leaving the registry may wake a shutdown waiting for it to drain.
+    this.thds.remove(connection);
   }
 
-  /** Resolves once no connection is left. */
-  whenEmpty(): Promise<void> {
-    if (this.#connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#emptyWaiters.push(resolve));
+  /** Resolves once no session is left, or after `timeoutMs`, with whether it drained. */
+  whenEmpty(timeoutMs: number): Promise<boolean> {
+    return this.thds.waitForEmpty(timeoutMs);
   }
 
   /** Close every connection (server stop). */
   closeAll(): void {
-    for (const connection of this.#connections.values()) connection.close();
+    this.thds.forEach((connection) => connection.close());
   }
 
   /** Drop the connections whose threads did not end: terminate them without waiting. */
   abandonAll(): void {
-    for (const connection of [...this.#connections.values()]) connection.abandon();
+    this.thds.forEach((connection) => connection.abandon());
   }
 
   serveRpc(from: ClientConnection, op: string, args: unknown[]): Promise<unknown> {
@@ -163,12 +149,12 @@ export class ConnectionRegistry implements ConnectionHost {
   /** Rows of SHOW PROCESSLIST, by connection id. */
   processList(): ProcessInfo[] {
     const now = Date.now();
-    return [...this.#connections.values()].map((c) => c.processInfo(now));
+    return this.thds.list().map((c) => c.processInfo(now));
   }
 
   /** KILL [QUERY] id (sql/sql_parse.cc `kill_one_thread`). */
   kill(id: number, options: { queryOnly: boolean; byUser: string; canKillAny: boolean }): void {
-    const victim = this.#connections.get(id);
+    const victim = this.thds.find(id);
     if (!victim) throw new MysqlError(ER.ER_NO_SUCH_THREAD, `Unknown thread id: ${id}`);
     if (!options.canKillAny && victim.user !== options.byUser) {
       throw new MysqlError(ER.ER_KILL_DENIED_ERROR, `You are not owner of thread ${id}`);
@@ -181,14 +167,15 @@ export class ConnectionRegistry implements ConnectionHost {
     let received = this.#bytesReceived;
     let sent = this.#bytesSent;
     let running = 0;
-    for (const c of this.#connections.values()) {
+    this.thds.forEach((c) => {
       if (c.busy) running++;
       received += c.vio.bytesReceived;
       sent += c.vio.bytesSent;
-    }
+    });
     const status = new Map<string, string | number>([
       ["Uptime", Math.floor((Date.now() - this.startedAt) / 1000)],
-      ["Threads_connected", this.#connections.size],
+      ["Threads_connected", this.thds.clientCount],
+      ["Max_used_connections", this.thds.maxUsed],
       ["Threads_running", running],
       ["Threads_created", this.#options.threadCache.created],
       ["Threads_cached", this.#options.threadCache.cached],
@@ -205,6 +192,6 @@ export class ConnectionRegistry implements ConnectionHost {
     const checked = this.#options.validateGlobal ? this.#options.validateGlobal(key, value) : value;
     this.globals.set(key, checked);
     if (key === "thread_cache_size") this.#options.threadCache.resize(Number(checked));
-    for (const connection of this.#connections.values()) connection.globalChanged(key, checked);
+    this.thds.forEach((connection) => connection.globalChanged(key, checked));
   }
 }

@@ -13,7 +13,7 @@ export interface Thd {
   /** Connection id: the handshake thread id and CONNECTION_ID(); unique while registered. */
   readonly id: number;
   /** True for a system thread (HandlerSocket workers, ...): PROCESSLIST shows it as Daemon. */
-  readonly system: boolean;
+  readonly system?: boolean;
 }
 
 /** The registry of live sessions, by id. */
