@@ -2,8 +2,9 @@
  * mydeno's entry point, like mysqld's main(): parse the options, set up the error log,
  * bootstrap the datadir, run the server until SIGTERM/SIGINT or a SHUTDOWN statement, and exit.
  *
- * Signal handling here is the minimal clean stop; the shutdown module of a later issue
- * (`shutdown/`) takes it over.
+ * The signal listener (`shutdown/signal_listener.ts`) is installed first, so a signal during
+ * start-up is kept; the main thread then joins it and alone runs the one shutdown sequence
+ * (`shutdown/shutdown_sequence.ts`).
  */
 
 import {
@@ -23,9 +24,12 @@ import {
   logWarning,
 } from "./server/log/error_log.ts";
 import { Server } from "./server/server.ts";
+import { runShutdown } from "./shutdown/shutdown_sequence.ts";
+import { SignalListener } from "./shutdown/signal_listener.ts";
 import type { GlobalVariables } from "./server/session/session_messages.ts";
 import { initialGlobals } from "./server/variables/session_variables.ts";
 import { validateVariable } from "./server/variables/validate_variable.ts";
+import { findVariable } from "./server/variables/variable_catalog.ts";
 import { PROGRAM_NAME } from "./server/version.ts";
 
 const encoder = new TextEncoder();
@@ -78,21 +82,41 @@ function initialize(options: ServerOptions): number {
   return 0;
 }
 
-/** Wait for SIGTERM or SIGINT, or a SHUTDOWN from a client; returns who asked. */
-function waitForStop(server: Server): Promise<string> {
-  let handler = () => {};
-  const signalled = new Promise<string>((resolve) => {
-    handler = () => resolve("unknown");
-  });
-  Deno.addSignalListener("SIGTERM", handler);
-  Deno.addSignalListener("SIGINT", handler);
-  return Promise.race([signalled, server.shutdownRequested]).finally(() => {
-    Deno.removeSignalListener("SIGTERM", handler);
-    Deno.removeSignalListener("SIGINT", handler);
-  });
+const SHUTDOWN_LOG = { note: logNote, warning: logWarning, error: logError };
+
+/** The running server, once started (SIGHUP's reload acts on it). */
+let running: Server | null = null;
+
+/**
+ * SIGHUP, as mysqld's reload: re-read the option files and apply the dynamic global
+ * variables they set, reopen the error log (log rotation), and flush the thread cache.
+ */
+async function reload(options: ServerOptions): Promise<void> {
+  configureErrorLog({ file: options.logError ?? undefined });
+  logNote("Received SIGHUP: reloading options, reopening the error log, flushing the thread cache");
+  const server = running;
+  if (!server) return;
+  try {
+    const fresh = await parseServerOptions(Deno.args);
+    for (const [name, value] of fresh.variables) {
+      const def = findVariable(name);
+      if (!def?.dynamic || def.scope === "session" || value === null) continue;
+      try {
+        server.registry.setGlobalVariable(
+          def.name,
+          typeof value === "bigint" ? String(value) : value,
+        );
+      } catch (error) {
+        logWarning(`Cannot reload ${def.name}: ${error instanceof Error ? error.message : error}`);
+      }
+    }
+  } catch (error) {
+    logWarning(`Cannot reload options: ${error instanceof Error ? error.message : error}`);
+  }
+  await server.threadCache.flush();
 }
 
-async function run(options: ServerOptions): Promise<number> {
+async function run(options: ServerOptions, listener: SignalListener): Promise<number> {
   if (options.initialize) return initialize(options);
   const boot = bootstrapDatadir(options.datadir, "empty");
   if (boot.rootCreated) {
@@ -100,7 +124,7 @@ async function run(options: ServerOptions): Promise<number> {
       "root@localhost is created with an empty password ! Please consider switching off the --initialize-insecure option.",
     );
   }
-  const server = await Server.start({
+  const server = running = await Server.start({
     datadir: options.datadir,
     bindAddress: options.bindAddress,
     port: options.port,
@@ -109,12 +133,18 @@ async function run(options: ServerOptions): Promise<number> {
     validateGlobal,
   });
   if (options.pidFile) Deno.writeTextFileSync(options.pidFile, `${Deno.pid}\n`);
-  const by = await waitForStop(server);
-  logNote(`${PROGRAM_NAME} (initiated by: ${by}): Normal shutdown`);
-  await server.close();
+  // SHUTDOWN / COM_SHUTDOWN reach the same listener as the signals.
+  server.shutdownRequested.then((user) => listener.requestShutdown(user));
+  const request = await listener.join();
+  const code = await runShutdown({
+    server,
+    datadir: options.datadir,
+    request,
+    shutdownTimeoutSeconds: Number(server.registry.globals.get("shutdown_timeout") ?? 5),
+    log: SHUTDOWN_LOG,
+  });
   if (options.pidFile) Deno.removeSync(options.pidFile);
-  logNote(`${PROGRAM_NAME}: Shutdown complete`);
-  return 0;
+  return code;
 }
 
 async function main(): Promise<number> {
@@ -139,13 +169,19 @@ async function main(): Promise<number> {
     return 0;
   }
   configureErrorLog({ file: options.logError ?? undefined });
+  const listener = new SignalListener({
+    reload: () => reload(options),
+    note: logNote,
+  });
+  listener.start();
   try {
     for (const warning of options.warnings) logWarning(warning);
-    return await run(options);
+    return await run(options, listener);
   } catch (error) {
     logError(`Aborting: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
+    listener.stop();
     closeErrorLog();
   }
 }

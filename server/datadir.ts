@@ -59,3 +59,16 @@ export function bootstrapDatadir(datadir: string, mode: RootPasswordMode): Boots
     db.close();
   }
 }
+
+/**
+ * Shutdown step: fold the WAL into the main store file and truncate it, so a stopped server
+ * leaves one self-contained file (every commit was already durable in the WAL).
+ */
+export function checkpointDatadir(datadir: string): void {
+  const db = openStoreConnection(storePathOf(datadir));
+  try {
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } finally {
+    db.close();
+  }
+}

@@ -142,8 +142,8 @@ export class Server {
     return this.registry.size >= max + 1;
   }
 
-  /** Stop listening, close every connection, wait for the session threads. Safe twice. */
-  async close(): Promise<void> {
+  /** Shutdown step: stop accepting on every listener and remove the Unix socket file. */
+  async stopListening(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const listener of this.#listeners) {
@@ -154,16 +154,33 @@ export class Server {
       }
     }
     await Promise.all(this.#accepting);
-    await this.threadCache.close();
+    if (this.#socketPath) await Deno.remove(this.#socketPath).catch(() => {});
+  }
+
+  /** Shutdown step: end every session (each sees the server going away) and wait up to
+   * `timeoutMs` for the registry to drain; returns the ids still registered after that. */
+  async endSessions(timeoutMs: number): Promise<number[]> {
     this.registry.closeAll();
-    // A session thread stuck in synchronous code never answers its hangup (DENO_NOTES:
-    // terminate() does not stop it either); do not wait for it forever.
-    await this.registry.whenEmpty(CLOSE_WAIT_MS);
+    if (await this.registry.whenEmpty(timeoutMs)) return [];
+    return this.registry.thds.list().map((thd) => thd.id);
+  }
+
+  /** Shutdown step: forget sessions whose threads did not end (a thread stuck in synchronous
+   * code does not answer; `Worker.terminate()` is tried, see DENO_NOTES). */
+  abandonSessions(): void {
     this.registry.abandonAll();
+  }
+
+  /** Stop listening, close every connection, wait for the session threads. Safe twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.stopListening();
+    await this.threadCache.close();
+    await this.endSessions(CLOSE_WAIT_MS);
+    this.abandonSessions();
     // Threads released by the sessions that ended during the wait: the cache is closed, so
     // they exited rather than parked.
     await this.threadCache.flush();
-    if (this.#socketPath) await Deno.remove(this.#socketPath).catch(() => {});
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
