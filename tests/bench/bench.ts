@@ -5,6 +5,7 @@
  * time) and a connect + `SELECT 1` + disconnect loop. Prints a table and appends it, with the
  * exact commands, to BENCHMARKS.md. Options: `--time=SECONDS` (default 10),
  * `--table-size=N` (default 10000), `--targets=mydeno,mariadb`, `--no-record`.
+ * `--lifecycle` runs the connection-lifecycle benchmark instead (lifecycle_bench.ts).
  */
 
 import { parseArgs } from "node:util";
@@ -17,6 +18,7 @@ import { parseQps, runSysbench, sysbenchArgs } from "./sysbench_run.ts";
 import type { SysbenchWorkload } from "./sysbench_run.ts";
 import { connectLoop } from "./connect_loop.ts";
 import { formatReport } from "./report.ts";
+import { lifecycleMain } from "./lifecycle_bench.ts";
 import type { BenchRow } from "./report.ts";
 
 const CONNECT_MAX_ITERATIONS = 20_000;
@@ -137,6 +139,10 @@ function commandsText(cfg: BenchConfig): string[] {
 }
 
 async function main(): Promise<void> {
+  if (Deno.args.includes("--lifecycle")) {
+    await lifecycleMain(Deno.args.filter((a) => a !== "--lifecycle"));
+    return;
+  }
   const cfg = readConfig();
   await requirePrograms(cfg.targets);
   const results = new Map<TestTarget, TargetResult>();
