@@ -16,6 +16,13 @@ import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
 /** Receives the messages of the session a thread serves. */
 export interface SessionThreadOwner {
   onWorkerMessage(message: FromWorker): void;
+  /**
+   * Null while the owner takes more replies; otherwise a promise that resolves when it does
+   * again. Meanwhile the thread stops draining the worker's ring, so a worker producing a
+   * large result for a client that does not read blocks on ring space (checking its control
+   * array) instead of the result piling up on the main thread.
+   */
+  whenWritable(): Promise<void> | null;
   /** The worker died (an uncaught exception); the session is lost. */
   onWorkerError(message: string): void;
 }
@@ -153,18 +160,35 @@ export class SessionThread {
     }
   }
 
-  /** Drain the outbound ring whenever the worker wrote to it, until the worker ended. */
+  /** Drain the outbound ring whenever the worker wrote to it, until the worker ended. Client
+   * bytes are passed on frame by frame, pausing while the owner's socket is congested. */
   async #pump(): Promise<void> {
     const outbound = this.#outbound;
+    /** Frames of a control message longer than one frame (rare). */
+    let parts: Uint8Array[] = [];
     while (!this.#exited) {
-      const body = outbound.read();
+      const congested = this.#owner?.whenWritable();
+      if (congested) {
+        await congested;
+        continue;
+      }
+      const body = outbound.readPart();
       if (body === null) {
         const waiting = outbound.waitForDataAsync();
         if (waiting) await waiting;
         continue;
       }
+      const kind = outbound.kind;
       try {
-        this.#dispatch(outbound.kind, outbound.arg, body);
+        if (kind === ChannelKind.WRITE) {
+          const done = outbound.arg !== 0 && !outbound.more;
+          this.#owner?.onWorkerMessage({ t: "write", bytes: body, done });
+        } else if (outbound.more) {
+          parts.push(body);
+        } else {
+          this.#dispatch(parts.length === 0 ? body : joinParts(parts, body));
+          parts = [];
+        }
       } catch (error) {
         // A failing handler must not stop the pump (nor crash the server): log and go on.
         logWarning(`Cannot handle a session thread message: ${error}`);
@@ -172,13 +196,23 @@ export class SessionThread {
     }
   }
 
-  #dispatch(kind: number, arg: number, body: Uint8Array): void {
-    if (kind === ChannelKind.WRITE) {
-      this.#owner?.onWorkerMessage({ t: "write", bytes: body, done: arg !== 0 });
-      return;
-    }
+  #dispatch(body: Uint8Array): void {
     const message = JSON.parse(decoder.decode(body)) as FromWorker;
     if (message.t === "exited") this.#finishExit();
     else this.#owner?.onWorkerMessage(message);
   }
+}
+
+/** The body of a message that came in several frames. */
+function joinParts(parts: Uint8Array[], last: Uint8Array): Uint8Array {
+  let length = last.length;
+  for (const part of parts) length += part.length;
+  const body = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    body.set(part, at);
+    at += part.length;
+  }
+  body.set(last, at);
+  return body;
 }

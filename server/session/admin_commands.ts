@@ -84,6 +84,8 @@ export function comSetOption(session: ProtocolSession, payload: Uint8Array): voi
 export function comResetConnection(session: ProtocolSession): void {
   session.statements.closeAll();
   session.sql?.reset();
+  session.applyInteractiveTimeout();
+  session.variablesMayHaveChanged = true;
   session.writeOk();
 }
 

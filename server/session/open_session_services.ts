@@ -9,6 +9,7 @@ import { storePathOf } from "../datadir.ts";
 import { openEngine } from "../sql/engine.ts";
 import type { ServerLink, SessionIdentity, SqlSession } from "../sql/types.ts";
 import { openStoreConnection } from "../store/store.ts";
+import { SessionSignals } from "./session_signals.ts";
 import { SERVER_VERSION } from "../version.ts";
 import type { AccountLookup, SessionServices, StoredAccount } from "./session_services.ts";
 
@@ -56,6 +57,16 @@ class StoreAccountLookup implements AccountLookup {
   }
 }
 
+/**
+ * Make the session's waits (SLEEP, lock waits, long statements) end on KILL and on a client
+ * that is gone. The engine's sessions offer `attachSignals`; the `SqlSession` contract does not
+ * name it (yet), hence the optional call.
+ */
+function attachSignals(session: SqlSession, control: Int32Array): void {
+  const target = session as SqlSession & { attachSignals?(signals: SessionSignals): void };
+  target.attachSignals?.(new SessionSignals(control));
+}
+
 /** Open the engine and account store of `datadir`. */
 export function openSessionServices(options: OpenSessionServicesOptions): OpenedServices {
   const path = storePathOf(options.datadir);
@@ -74,8 +85,10 @@ export function openSessionServices(options: OpenSessionServicesOptions): Opened
   return {
     accounts,
     engine: {
-      openSession(identity: SessionIdentity, link: ServerLink): SqlSession {
-        return engine.openSession(identity, link, options.globals);
+      openSession(identity: SessionIdentity, link: ServerLink, control: Int32Array): SqlSession {
+        const session = engine.openSession(identity, link, options.globals);
+        attachSignals(session, control);
+        return session;
       },
     },
     close() {

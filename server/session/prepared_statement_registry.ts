@@ -14,6 +14,16 @@ export interface PreparedEntry {
   paramTypes: number[] | null;
   /** COM_STMT_SEND_LONG_DATA chunks by parameter index, cleared after each execution. */
   longData: Map<number, Uint8Array[]>;
+  /** Its text may SET session variables (see `mayChangeVariables`). */
+  readonly mayChangeVariables: boolean;
+}
+
+/**
+ * Whether statement text may change session variables: it mentions SET or EXECUTE (of a
+ * statement prepared with SET). A cheap over-approximation; a false alarm costs a few reads.
+ */
+export function mayChangeVariables(sql: string): boolean {
+  return /set|execute/i.test(sql);
 }
 
 /** A session's prepared statements by id. */
@@ -22,12 +32,13 @@ export class PreparedStatementRegistry {
   #nextId = 1;
 
   /** Register a statement; returns its new id. */
-  add(statement: PreparedStatement): PreparedEntry {
+  add(statement: PreparedStatement, sql: string): PreparedEntry {
     const entry: PreparedEntry = {
       id: this.#nextId++,
       statement,
       paramTypes: null,
       longData: new Map(),
+      mayChangeVariables: mayChangeVariables(sql),
     };
     this.#entries.set(entry.id, entry);
     return entry;

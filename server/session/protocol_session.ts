@@ -16,7 +16,7 @@ import {
 import { writeErr, writeOk } from "../../protocol/generic_response.ts";
 import { PacketOutput } from "../../protocol/packet_writer.ts";
 import { ProtocolError } from "../../protocol/protocol_error.ts";
-import { MysqlError } from "../errors/mysql_error.ts";
+import { ER, MysqlError } from "../errors/mysql_error.ts";
 import { logWarning } from "../log/error_log.ts";
 import type { OkResult, SessionIdentity, SqlSession } from "../sql/types.ts";
 import type { PeerAddress } from "../vio/peer_address.ts";
@@ -30,6 +30,7 @@ import {
   type FromWorker,
   type GlobalVariables,
   KillState,
+  type NetVariables,
 } from "./session_messages.ts";
 import type { SessionServices } from "./session_services.ts";
 import type { RpcReply } from "./worker_channel.ts";
@@ -73,6 +74,8 @@ export class ProtocolSession {
   multiStatements = false;
   /** The engine session (after authentication). */
   sql: SqlSession | null = null;
+  /** Set by a command that may have SET a variable: the main thread's copy is checked after it. */
+  variablesMayHaveChanged = false;
 
   #post: (message: FromWorker) => void;
   readonly #authenticator: Authenticator;
@@ -81,6 +84,15 @@ export class ProtocolSession {
   #running: Promise<void> | null = null;
   #closed = false;
   #reportedDb: string | null = null;
+  /** Network variables as the main thread last heard them. */
+  #net: NetVariables = {
+    waitTimeout: 0,
+    netReadTimeout: 0,
+    netWriteTimeout: 0,
+    maxAllowedPacket: 0,
+  };
+  /** Sequence id of the reply to the current command. */
+  #replySeq = 1;
 
   constructor(options: ProtocolSessionOptions) {
     this.connectionId = options.connectionId;
@@ -104,7 +116,8 @@ export class ProtocolSession {
    * awaits each before the next. */
   receive(seq: number, payload: Uint8Array): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.out.sequenceId = seq + 1;
+    this.#replySeq = (seq + 1) & 0xff;
+    this.out.sequenceId = this.#replySeq;
     if (this.#authenticating) {
       this.#authenticate(() => this.#authenticator.onPacket(payload));
       return Promise.resolve();
@@ -138,7 +151,7 @@ export class ProtocolSession {
       this.statements.closeAll();
       this.sql.reset(identity);
     } else {
-      this.sql = this.services.engine.openSession(identity, this.link);
+      this.sql = this.services.engine.openSession(identity, this.link, this.control);
     }
     this.#reportedDb = identity.db;
     this.#post({
@@ -147,6 +160,43 @@ export class ProtocolSession {
       db: identity.db,
       maxAllowedPacket: this.maxAllowedPacket(),
     });
+    this.applyInteractiveTimeout();
+    this.#reportNet();
+  }
+
+  /**
+   * A CLIENT_INTERACTIVE client idles for interactive_timeout: MySQL copies it into the
+   * session's wait_timeout at login (sql/auth/sql_authentication.cc), so @@wait_timeout shows
+   * it and a later SET wait_timeout still applies. Also after COM_RESET_CONNECTION.
+   */
+  applyInteractiveTimeout(): void {
+    const sql = this.sql;
+    if (!sql || !sql.identity.interactive) return;
+    const interactive = Number(sql.getVariable("interactive_timeout"));
+    if (!(interactive > 0) || interactive === Number(sql.getVariable("wait_timeout"))) return;
+    // The statement runs synchronously (a SET reads no table); its result is not sent.
+    sql.execute(`SET SESSION wait_timeout = ${Math.trunc(interactive)}`).catch((error) =>
+      logWarning(`Cannot apply interactive_timeout: ${error}`, this.connectionId)
+    );
+  }
+
+  /** Tell the main thread the session's network variables when they changed. */
+  #reportNet(): void {
+    const sql = this.sql;
+    if (!sql) return;
+    const net = this.#net;
+    const waitTimeout = Number(sql.getVariable("wait_timeout") ?? 28800);
+    const netReadTimeout = Number(sql.getVariable("net_read_timeout") ?? 30);
+    const netWriteTimeout = Number(sql.getVariable("net_write_timeout") ?? 60);
+    const maxAllowedPacket = this.maxAllowedPacket();
+    if (
+      waitTimeout === net.waitTimeout && netReadTimeout === net.netReadTimeout &&
+      netWriteTimeout === net.netWriteTimeout && maxAllowedPacket === net.maxAllowedPacket
+    ) {
+      return;
+    }
+    this.#net = { waitTimeout, netReadTimeout, netWriteTimeout, maxAllowedPacket };
+    this.#post({ t: "net", vars: this.#net });
   }
 
   /** The session's max_allowed_packet. */
@@ -161,14 +211,56 @@ export class ProtocolSession {
     if (Atomics.load(this.control, ControlSlot.KILL) === KillState.KILL_QUERY) {
       Atomics.store(this.control, ControlSlot.KILL, KillState.NOT_KILLED);
     }
+    if (this.connectionKilled()) {
+      this.#endKilled();
+      return;
+    }
     const handler = COMMAND_TABLE[payload[0] ?? -1] ?? comUnknown;
     try {
       await handler(this, payload);
     } catch (error) {
       this.writeError(error);
     }
+    // KILL CONNECTION during the command (also the session's own KILL CONNECTION_ID()).
+    if (this.connectionKilled()) {
+      this.#endKilled();
+      return;
+    }
     this.#reportDb();
+    // Reading the variables costs about 2 µs: only after a command that may have SET one.
+    if (this.variablesMayHaveChanged) {
+      this.variablesMayHaveChanged = false;
+      this.#reportNet();
+    }
     if (!this.#closed && !this.#authenticating) this.flush(true);
+  }
+
+  /** True once KILL CONNECTION hit this session or its client is gone. */
+  connectionKilled(): boolean {
+    return Atomics.load(this.control, ControlSlot.KILL) === KillState.KILL_CONNECTION ||
+      Atomics.load(this.control, ControlSlot.ALIVE) === 0;
+  }
+
+  /** Throw what a statement gets between steps when it was killed: 1927 for KILL CONNECTION
+   * or a client that is gone, 1317 for KILL QUERY. */
+  checkKilled(): void {
+    if (this.connectionKilled()) {
+      throw new MysqlError(ER.ER_CONNECTION_KILLED, "Connection was killed");
+    }
+    if (Atomics.load(this.control, ControlSlot.KILL) === KillState.KILL_QUERY) {
+      throw new MysqlError(ER.ER_QUERY_INTERRUPTED, "Query execution was interrupted");
+    }
+  }
+
+  /** The command's reply becomes ERR 1927 (MariaDB's ER_CONNECTION_KILLED, SQLSTATE 70100),
+   * then the connection closes. Nothing reaches a client that is gone. */
+  #endKilled(): void {
+    this.out.abortPacket();
+    this.out.truncate(0);
+    this.out.sequenceId = this.#replySeq;
+    this.writeError(new MysqlError(ER.ER_CONNECTION_KILLED, "Connection was killed"));
+    this.flush(true);
+    this.close();
   }
 
   #reportDb(): void {
@@ -185,11 +277,6 @@ export class ProtocolSession {
     if (!sql) return SERVER_STATUS_AUTOCOMMIT;
     return (sql.autocommit ? SERVER_STATUS_AUTOCOMMIT : 0) |
       (sql.inTransaction ? SERVER_STATUS_IN_TRANS : 0);
-  }
-
-  /** True when a KILL QUERY or KILL CONNECTION targets this session. */
-  killed(): boolean {
-    return Atomics.load(this.control, ControlSlot.KILL) !== KillState.NOT_KILLED;
   }
 
   /** Append an OK packet (for a statement result when given). */

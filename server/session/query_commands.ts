@@ -13,6 +13,7 @@ import {
 } from "../../protocol/resultset.ts";
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import type { StatementResult } from "../sql/types.ts";
+import { mayChangeVariables } from "./prepared_statement_registry.ts";
 import type { ProtocolSession } from "./protocol_session.ts";
 
 /** The engine session of a logged-in client. */
@@ -51,13 +52,12 @@ export function writeStatementResult(
 export async function comQuery(session: ProtocolSession, payload: Uint8Array): Promise<void> {
   const sql = sqlOf(session);
   const text = decodeQuery(payload);
+  if (mayChangeVariables(text)) session.variablesMayHaveChanged = true;
   const statements = session.multiStatements ? sql.splitStatements(text) : [text];
   if (statements.length === 0) throw new MysqlError(ER.ER_EMPTY_QUERY, "Query was empty");
   const last = statements.length - 1;
   for (let i = 0; i <= last; i++) {
-    if (session.killed()) {
-      throw new MysqlError(ER.ER_QUERY_INTERRUPTED, "Query execution was interrupted");
-    }
+    session.checkKilled();
     const result = await sql.execute(statements[i]!);
     writeStatementResult(session, result, i < last ? SERVER_MORE_RESULTS_EXISTS : 0);
   }

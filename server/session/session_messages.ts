@@ -21,8 +21,12 @@ export type GlobalVariables = Map<string, string | number>;
 
 /** Slots of the per-worker shared control array (`Int32Array` over a SharedArrayBuffer). */
 export const ControlSlot = {
-  /** `KillState`: set by KILL on the main thread, read by the worker between steps. */
+  /** `KillState`: set by KILL on the main thread, read by the worker between steps. The main
+   * thread `Atomics.notify`s this word after changing KILL or ALIVE. */
   KILL: 0,
+  /** 1 while the client socket is open, 0 once the client is gone (EOF, reset,
+   * net_write_timeout, ...): the worker then abandons what it runs and sends nothing more. */
+  ALIVE: 1,
 } as const;
 
 /** Values of the KILL slot (MySQL's THD::killed). */
@@ -32,8 +36,19 @@ export const KillState = {
   KILL_CONNECTION: 2,
 } as const;
 
-/** Number of Int32 slots in the control array. */
-export const CONTROL_SLOTS = 1;
+/** Number of Int32 slots in the control array (slots 2 and 3 are kept for the session's
+ * PROCESSLIST state, see `session_signals.ts`). */
+export const CONTROL_SLOTS = 4;
+
+/** The session variables the main thread enforces for its socket (seconds, bytes). */
+export interface NetVariables {
+  /** wait_timeout, or interactive_timeout for a CLIENT_INTERACTIVE client (MySQL copies it
+   * into the session's wait_timeout at connect). */
+  waitTimeout: number;
+  netReadTimeout: number;
+  netWriteTimeout: number;
+  maxAllowedPacket: number;
+}
 
 /** Kinds of the messages on a worker's shared rings. */
 export const ChannelKind = {
@@ -97,8 +112,9 @@ export type FromWorker =
   | { t: "authenticated"; user: string; db: string | null; maxAllowedPacket: number }
   /** The current database changed (USE, COM_INIT_DB). */
   | { t: "db"; db: string | null }
-  /** The session's max_allowed_packet changed: the framer's limit follows. */
-  | { t: "max-packet"; bytes: number }
+  /** The session's network variables, sent after authentication and whenever a command
+   * changed one: the framer's limit and the VIO's timeouts follow. */
+  | { t: "net"; vars: NetVariables }
   /** Close the socket once queued writes are out (COM_QUIT, failed login, fatal error). */
   | { t: "close" }
   /** The session ended after `hangup` or `close`; the worker can serve another. */

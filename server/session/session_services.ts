@@ -8,8 +8,9 @@ import type { ServerLink, SessionIdentity, SqlSession } from "../sql/types.ts";
 
 /** The SQL engine as a session worker uses it. */
 export interface SessionEngine {
-  /** A new engine session for an authenticated client. */
-  openSession(identity: SessionIdentity, link: ServerLink): SqlSession;
+  /** A new engine session for an authenticated client; its waits watch `control` (the KILL
+   * and ALIVE slots of `session_messages.ts`). */
+  openSession(identity: SessionIdentity, link: ServerLink, control: Int32Array): SqlSession;
 }
 
 /** An account's stored credentials, as authentication needs them. */

@@ -37,12 +37,14 @@ function openSession(message: Extract<ToWorker, { t: "open" }>): void {
     catalogEpoch: message.catalogEpoch,
     globals: () => globals,
   });
+  const control = new Int32Array(message.control);
+  channel!.attachControl(control);
   session = new ProtocolSession({
     connectionId: message.connectionId,
     peer: message.peer,
     globals: message.globals,
     startedAt: message.startedAt,
-    control: new Int32Array(message.control),
+    control,
     services,
     post,
     rpcReply: (id) => channel!.rpcReply(id),
@@ -56,6 +58,7 @@ async function hangup(): Promise<void> {
   try {
     if (ending) await ending.hangup();
   } finally {
+    channel?.attachControl(null);
     post({ t: "ended" });
   }
 }

@@ -50,6 +50,8 @@ export class SharedChannel {
   kind = 0;
   /** Argument byte of the message `read()` returned last. */
   arg = 0;
+  /** After `readPart()`: true when more frames of the same message follow. */
+  more = false;
 
   readonly #header: Int32Array;
   readonly #bytes: Uint8Array;
@@ -182,12 +184,48 @@ export class SharedChannel {
       body = this.#parts.length === 0 ? part : this.#join(part);
       break;
     }
+    this.#release(tail);
+    return body;
+  }
+
+  /**
+   * Like `read()`, but a message of several frames comes out frame by frame, with `more` true
+   * on all but the last, so a large reply can be passed on in pieces instead of being held whole
+   * (the main thread's backpressure on a client that reads slowly). Do not mix with `read()`
+   * within one message.
+   */
+  readPart(): Uint8Array | null {
+    const header = this.#header;
+    let tail = Atomics.load(header, Word.TAIL);
+    const head = Atomics.load(header, Word.HEAD);
+    let body: Uint8Array | null = null;
+    while (tail !== head) {
+      const pos = tail & this.#mask;
+      const bytes = this.#bytes;
+      if (bytes[pos + 4] === KIND_WRAP) {
+        tail = (tail + this.#capacity - pos) | 0;
+        continue;
+      }
+      const n = this.#view.getUint32(pos, true);
+      body = bytes.slice(pos + FRAME_HEADER, pos + FRAME_HEADER + n);
+      tail = (tail + FRAME_HEADER + ((n + 7) & ~7)) | 0;
+      this.kind = bytes[pos + 4]!;
+      this.arg = bytes[pos + 5]!;
+      this.more = (bytes[pos + 6]! & FLAG_MORE) !== 0;
+      break;
+    }
+    this.#release(tail);
+    return body;
+  }
+
+  /** Publish the consumer's new TAIL and wake a producer waiting for space. */
+  #release(tail: number): void {
+    const header = this.#header;
     Atomics.store(header, Word.TAIL, tail);
     if (Atomics.load(header, Word.SPACE_WAIT) !== 0) {
       Atomics.store(header, Word.SPACE_WAIT, 0);
       Atomics.notify(header, Word.TAIL);
     }
-    return body;
   }
 
   #join(last: Uint8Array): Uint8Array {

@@ -51,8 +51,9 @@ function entryOf(session: ProtocolSession, payload: Uint8Array, command: string)
 export function comStmtPrepare(session: ProtocolSession, payload: Uint8Array): void {
   const sql = session.sql;
   if (!sql) throw new MysqlError(ER.ER_UNKNOWN_COM_ERROR, "Unknown command");
-  const statement = sql.prepare(decodeStmtPrepare(payload));
-  const entry = session.statements.add(statement);
+  const text = decodeStmtPrepare(payload);
+  const statement = sql.prepare(text);
+  const entry = session.statements.add(statement, text);
   writeStmtPrepareOk(session.out, {
     statementId: entry.id,
     paramCount: statement.info.paramCount,
@@ -65,6 +66,7 @@ export function comStmtPrepare(session: ProtocolSession, payload: Uint8Array): v
 /** COM_STMT_EXECUTE: bind the parameters (long data included), run, send a binary result. */
 export async function comStmtExecute(session: ProtocolSession, payload: Uint8Array): Promise<void> {
   const entry = entryOf(session, payload, "mysqld_stmt_execute");
+  if (entry.mayChangeVariables) session.variablesMayHaveChanged = true;
   const paramCount = entry.statement.info.paramCount;
   const longData = entry.longData;
   const decoded = decodeStmtExecute(payload, paramCount, {

@@ -8,7 +8,7 @@
  */
 
 import { MysqlError } from "../errors/mysql_error.ts";
-import { ChannelKind, type FromWorker, type ToWorker } from "./session_messages.ts";
+import { ChannelKind, ControlSlot, type FromWorker, type ToWorker } from "./session_messages.ts";
 import { SharedChannel, WRITE_DONE } from "./shared_channel.ts";
 
 /** One wait slice: how often a blocked worker checks that it was not told to stop. */
@@ -19,6 +19,7 @@ export type RpcReply = Extract<ToWorker, { t: "rpc-reply" }>;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
 
 /** The error a blocked worker raises when its main thread stopped the channel. */
 function stoppedError(): MysqlError {
@@ -35,10 +36,23 @@ export class WorkerChannel {
   /** postMessage events not yet claimed by a POSTED marker. */
   #posted: ToWorker[] = [];
   #postedWaiter: ((message: ToWorker) => void) | null = null;
+  /** Control array of the session being served (its ALIVE slot), null between sessions. */
+  #control: Int32Array | null = null;
 
   constructor(inbound: SharedArrayBuffer, outbound: SharedArrayBuffer) {
     this.#inbound = new SharedChannel(inbound);
     this.#outbound = new SharedChannel(outbound);
+  }
+
+  /** Serve a new session (or none): client bytes are dropped once its ALIVE slot is 0. */
+  attachControl(control: Int32Array | null): void {
+    this.#control = control;
+  }
+
+  /** False once the main thread marked the session's client gone. */
+  #clientAlive(): boolean {
+    const control = this.#control;
+    return control === null || Atomics.load(control, ControlSlot.ALIVE) !== 0;
   }
 
   /** A message that came by postMessage (its POSTED marker is, or will be, in the ring). */
@@ -94,9 +108,10 @@ export class WorkerChannel {
     return new Promise((resolve) => this.#postedWaiter = resolve);
   }
 
-  /** Send framed bytes for the client; `done` ends the reply to a command. */
+  /** Send framed bytes for the client; `done` ends the reply to a command. Nothing is sent
+   * once the client is gone: nobody would read it. */
   write(bytes: Uint8Array, done: boolean): void {
-    this.#send(ChannelKind.WRITE, done ? 1 : 0, bytes);
+    if (this.#clientAlive()) this.#send(ChannelKind.WRITE, done ? 1 : 0, bytes);
   }
 
   /** Send a message to the main thread. */
@@ -105,13 +120,20 @@ export class WorkerChannel {
     else this.#send(ChannelKind.JSON, 0, encoder.encode(JSON.stringify(message)));
   }
 
-  /** Write one message, waiting in slices while the ring is full (the main thread drains it
-   * concurrently, so this cannot deadlock). */
+  /** Write one message, waiting in slices while the ring is full. The main thread drains it
+   * concurrently, except while the client's socket is congested: then it waits for the client,
+   * and a client that is gone (net_write_timeout, a kill) ends the wait through ALIVE. */
   #send(kind: number, arg: number, body: Uint8Array): void {
     let offset = this.#outbound.write(kind, arg, body, 0);
     while (offset !== WRITE_DONE) {
       if (this.#inbound.stopped) throw stoppedError();
       this.#outbound.waitForSpace(SLICE_MS);
+      if (kind === ChannelKind.WRITE && body !== EMPTY && !this.#clientAlive()) {
+        if (offset === 0) return;
+        // End the message with an empty last frame: its first frames are already in the ring.
+        body = EMPTY;
+        offset = 0;
+      }
       offset = this.#outbound.write(kind, arg, body, offset);
     }
   }

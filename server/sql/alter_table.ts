@@ -319,6 +319,7 @@ export function alterStatement(s: Session, c: TokenCursor): StatementResult {
   }
   const q = c.qualified();
   checkTablePrivilege(s, "ALTER", schemaOf(s, q.db), q.name);
+  s.lockForDdl([{ db: schemaOf(s, q.db), name: q.name }]);
   const old = requireTable(s, q.db, q.name);
   const def = structuredClone(old);
   const st: AlterState = {

@@ -1,6 +1,6 @@
 /** MySQL's date and time functions, registered as `mysql_<name>` on a SQLite connection. */
 
-import type { DatabaseSync } from "node:sqlite";
+import type { FunctionGuard } from "./function_guard.ts";
 import type { FunctionHost } from "./function_host.ts";
 import {
   addInterval,
@@ -214,7 +214,7 @@ function nowFunctions(host: () => FunctionHost): Record<string, Fn> {
 }
 
 /** Register the date functions on `db`. */
-export function registerDateFunctions(db: DatabaseSync, host: () => FunctionHost): void {
+export function registerDateFunctions(guard: FunctionGuard, host: () => FunctionHost): void {
   const fns: Record<string, Fn> = {
     date_format: dateFormat,
     str_to_date: strToDate,
@@ -306,7 +306,7 @@ export function registerDateFunctions(db: DatabaseSync, host: () => FunctionHost
   };
   for (const [name, f] of Object.entries(fns)) {
     const volatile = name in nowFunctions(host);
-    db.function(`mysql_${name}`, { varargs: true, deterministic: !volatile }, f as never);
+    guard.register(`mysql_${name}`, { varargs: true, deterministic: !volatile }, f as never);
   }
 }
 

@@ -146,6 +146,8 @@ function createTable(s: Session, c: TokenCursor, temporary: boolean): StatementR
   else checkTablePrivilege(s, "CREATE", db, q.name);
   const schema = s.engine.catalog.schema(db);
   if (!schema) throw new MysqlError(ER.ER_BAD_DB_ERROR, `Unknown database '${db}'`);
+  // MySQL takes X on the new name; under LOCK TABLES a new table needs no lock.
+  if (!temporary) s.lockForDdl([{ db, name: q.name }], false);
   const exists = temporary
     ? s.temps.has(`${db}\0${q.name}`)
     : s.engine.catalog.table(db, q.name) !== undefined;
@@ -202,6 +204,7 @@ function createIndex(s: Session, c: TokenCursor, kind: "unique" | "index"): Stat
   const parts = parseKeyParts(c);
   while (!c.atEnd()) c.next();
   checkTablePrivilege(s, "INDEX", schemaOf(s, q.db), q.name);
+  s.lockForDdl([{ db: schemaOf(s, q.db), name: q.name }]);
   const def = structuredClone(requireTable(s, q.db, q.name));
   addIndex(def, { name, kind, parts, comment: "" });
   saveAltered(s, def, () => s.db.exec(indexSql(def, name)));
@@ -254,6 +257,7 @@ function dropTable(s: Session, c: TokenCursor, temporary: boolean): StatementRes
   c.acceptWord("RESTRICT") || c.acceptWord("CASCADE");
   c.expectEnd();
   for (const t of targets) checkTablePrivilege(s, "DROP", t.db, t.name);
+  if (!temporary) s.lockForDdl(targets.filter((t) => s.findTable(t.db, t.name)));
   const missing = targets.filter((t) =>
     !s.findTable(t.db, t.name) || (temporary && !s.temps.has(`${t.db}\0${t.name}`))
   );
@@ -291,6 +295,7 @@ function dropIndex(s: Session, c: TokenCursor): StatementResult {
   const q = c.qualified();
   while (!c.atEnd()) c.next();
   checkTablePrivilege(s, "INDEX", schemaOf(s, q.db), q.name);
+  s.lockForDdl([{ db: schemaOf(s, q.db), name: q.name }]);
   const def = structuredClone(requireTable(s, q.db, q.name));
   dropIndexFrom(s, def, name);
   return ok(s);
@@ -344,6 +349,7 @@ export function renameStatement(s: Session, c: TokenCursor): StatementResult {
   c.expectWord("RENAME");
   if (!c.acceptWord("TABLE")) c.expectWord("TABLES");
   const pairs: [TableDef, string, string][] = [];
+  const names: { db: string; name: string }[] = [];
   do {
     const from = c.qualified();
     c.expectWord("TO");
@@ -355,9 +361,18 @@ export function renameStatement(s: Session, c: TokenCursor): StatementResult {
     for (const priv of ["CREATE", "INSERT"]) {
       checkTablePrivilege(s, priv, schemaOf(s, to.db), to.name);
     }
-    pairs.push([requireTable(s, from.db, from.name), schemaOf(s, to.db), to.name]);
+    names.push({ db: schemaOf(s, from.db), name: from.name }, {
+      db: schemaOf(s, to.db),
+      name: to.name,
+    });
   } while (c.acceptOp(","));
   c.expectEnd();
+  s.lockForDdl(names.filter((_, k) => k % 2 === 0));
+  s.lockForDdl(names.filter((_, k) => k % 2 === 1), false);
+  for (let k = 0; k < names.length; k += 2) {
+    const from = names[k]!;
+    pairs.push([requireTable(s, from.db, from.name), names[k + 1]!.db, names[k + 1]!.name]);
+  }
   runDdl(s, () => {
     for (const [def, db, name] of pairs) renameTable(s, def, db, name);
   });
@@ -394,6 +409,7 @@ export function truncateStatement(s: Session, c: TokenCursor): StatementResult {
   const q = c.qualified();
   c.expectEnd();
   checkTablePrivilege(s, "DROP", schemaOf(s, q.db), q.name);
+  s.lockForDdl([{ db: schemaOf(s, q.db), name: q.name }]);
   const def = requireTable(s, q.db, q.name);
   const table = quoteStore(storeName(def.db, def.name));
   const work = () => {

@@ -105,12 +105,15 @@ function resultColumns(plan: Plan, rows: SqlValue[][], sql: string, s: Session):
 }
 
 function runSelect(s: Session, plan: Plan, sql: string, args: Bind[]): RowsResult {
-  const raw = withBusyRetry(s, () => plan.stmt.all(...args)) as unknown as unknown[][];
+  const raw = withBusyRetry(s, () => s.conn.guard.all(plan.stmt, args)) as unknown as unknown[][];
   const rows = raw.map((r) => normalizeRow(r, plan));
   s.foundRowsValue = rows.length;
   if (plan.foundRows) {
     const fr = plan.foundRows;
-    const counted = fr.stmt.all(...args.slice(0, fr.slots.length)) as unknown as unknown[][];
+    const counted = s.conn.guard.all(
+      fr.stmt,
+      args.slice(0, fr.slots.length),
+    ) as unknown as unknown[][];
     s.foundRowsValue = Number(counted[0]?.[0] ?? 0);
   }
   s.rowCountValue = -1;
@@ -159,7 +162,10 @@ export function runPlan(
   params: readonly SqlValue[],
 ): StatementResult {
   // Checked on every execution: a cached plan may serve another account of this connection.
-  if (plan.access.length > 0) s.checkAccess(plan.access);
+  if (plan.access.length > 0) {
+    s.checkAccess(plan.access);
+    s.lockPlan(plan);
+  }
   const args = bindSlots(s, plan.slots, literals, params);
   s.beforeStatement(plan.writes);
   try {

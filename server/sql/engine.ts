@@ -8,6 +8,7 @@ import { Catalog } from "../store/catalog.ts";
 import { initializeStore as initStore } from "../store/store.ts";
 import { StoreConnection } from "./store_connection.ts";
 import { type EngineCore, Session } from "./session.ts";
+import { LockTable } from "../locks/lock_table.ts";
 import type { ServerLink, SessionIdentity, SqlSession } from "./types.ts";
 
 /** Options of `openEngine`. */
@@ -18,6 +19,8 @@ export interface EngineOptions {
   catalogEpoch?: Int32Array;
   /** VERSION() and @@version. */
   serverVersion: string;
+  /** The server's lock table buffer (`createLockTableBuffer`), shared by all workers. */
+  lockTable?: SharedArrayBuffer;
 }
 
 /** An engine: opens sessions. */
@@ -39,6 +42,7 @@ export function initializeStore(path: string): void {
 class EngineImpl implements Engine, EngineCore {
   readonly catalog: Catalog;
   readonly serverVersion: string;
+  readonly lockTable: LockTable | null;
   #path: string;
   #idle: StoreConnection | null = null;
   #closed = false;
@@ -46,6 +50,7 @@ class EngineImpl implements Engine, EngineCore {
   constructor(options: EngineOptions) {
     this.#path = options.path;
     this.serverVersion = options.serverVersion;
+    this.lockTable = options.lockTable ? new LockTable(options.lockTable) : null;
     this.catalog = new Catalog(options.catalogEpoch);
     this.#idle = new StoreConnection(this.#path);
     this.catalog.refresh(this.#idle.db);

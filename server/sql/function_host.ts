@@ -28,4 +28,16 @@ export interface FunctionHost {
   /** Count an ON DUPLICATE KEY UPDATE that updated a row. */
   upsertHit(): void;
   warn(code: number, message: string): void;
+  /** Throws when the statement was killed or the client is gone (the long-scan check). */
+  checkInterrupt(): void;
+  /** GET_LOCK(name, timeout): 1, 0 on timeout. */
+  getLock(name: string | null, timeoutSeconds: number): number | null;
+  /** RELEASE_LOCK(name): 1, 0 (held by another session) or null (not held). */
+  releaseLock(name: string | null): number | null;
+  /** IS_FREE_LOCK(name): 1 or 0. */
+  isFreeLock(name: string | null): number | null;
+  /** IS_USED_LOCK(name): the holder's connection id or null. */
+  isUsedLock(name: string | null): number | null;
+  /** RELEASE_ALL_LOCKS(): the number of locks released. */
+  releaseAllLocks(): number;
 }

@@ -161,6 +161,7 @@ export const REGISTERED = new Set([
   "GET_LOCK",
   "RELEASE_LOCK",
   "IS_FREE_LOCK",
+  "IS_USED_LOCK",
   "RELEASE_ALL_LOCKS",
   "CHARSET",
   "COLLATION",

@@ -4,7 +4,7 @@
  * whichever session is running on the connection. Date functions are in date_functions.ts.
  */
 
-import type { DatabaseSync } from "node:sqlite";
+import type { FunctionGuard } from "./function_guard.ts";
 import { createHash } from "node:crypto";
 import type { FunctionHost } from "./function_host.ts";
 import { textOf } from "./column_values.ts";
@@ -367,26 +367,43 @@ function sessionFunctions(host: () => FunctionHost): Record<string, Fn> {
       return 1;
     },
     cast: (v, type) => castValue(v, str(type), host()),
-    get_lock: () => 1,
-    release_lock: () => 1,
-    is_free_lock: () => 1,
-    release_all_locks: () => 0,
+    get_lock: (n, t) => host().getLock(lockName(n), t === null ? 0 : num(t)),
+    release_lock: (n) => host().releaseLock(lockName(n)),
+    is_free_lock: (n) => host().isFreeLock(lockName(n)),
+    is_used_lock: (n) => host().isUsedLock(lockName(n)),
+    release_all_locks: () => host().releaseAllLocks(),
     uuid_short: () => Date.now(),
   };
 }
 
+/** A lock name argument as text (NULL stays null: 3057). */
+function lockName(v: unknown): string | null {
+  return v === null || v === undefined ? null : str(v);
+}
+
+/** The function the rewriter puts in every scan's WHERE (sql_rewriter.ts `scanCheck`). */
+export const SCAN_CHECK_FUNCTION = "mydeno_check";
+
 /** Register every MySQL function on `db`; session functions ask `host()`. */
-export function registerMysqlFunctions(db: DatabaseSync, host: () => FunctionHost): void {
+export function registerMysqlFunctions(guard: FunctionGuard, host: () => FunctionHost): void {
   const deterministic = { ...stringFunctions(), ...mathFunctions() };
   for (const [name, f] of Object.entries(deterministic)) {
     const volatile = name === "rand" || name === "uuid";
-    db.function(`mysql_${name}`, { varargs: true, deterministic: !volatile }, f as never);
+    guard.register(`mysql_${name}`, { varargs: true, deterministic: !volatile }, f as never);
   }
   for (const [name, f] of Object.entries(sessionFunctions(host))) {
-    db.function(`mysql_${name}`, { varargs: true, deterministic: false }, f as never);
+    guard.register(`mysql_${name}`, { varargs: true, deterministic: false }, f as never);
   }
-  registerDateFunctions(db, host);
-  db.function(
+  registerDateFunctions(guard, host);
+  // Called for one row in 4096 of each base-table scan: its error (or, inside all(), the
+  // abs() overflow of SCAN_ABORT) aborts the statement, which is how a long statement is
+  // killed (node:sqlite has no interrupt or progress API).
+  guard.register(
+    SCAN_CHECK_FUNCTION,
+    { deterministic: false },
+    () => guard.scanCheck(() => host().checkInterrupt()),
+  );
+  guard.register(
     "regexp",
     { deterministic: true },
     ((p: unknown, s: unknown) => {

@@ -6,6 +6,7 @@
 import type { StatementSync } from "node:sqlite";
 import type { ColumnMeta } from "./types.ts";
 import type { TableDef } from "../store/table_def.ts";
+import type { TableLockRequest } from "../locks/session_locks.ts";
 
 /** Where one bound parameter's value comes from. */
 export type Slot =
@@ -85,4 +86,6 @@ export interface Plan {
   access: TableAccess[];
   /** SQL_CALC_FOUND_ROWS: the statement that counts rows without LIMIT. */
   foundRows: { stmt: StatementSync; slots: Slot[] } | null;
+  /** Metadata locks the statement takes (computed from `access` on first run). */
+  mdl?: TableLockRequest[];
 }

@@ -8,6 +8,7 @@ import { ER, MysqlError } from "../errors/mysql_error.ts";
 import { quoteStore } from "../store/table_def.ts";
 import type { Frame } from "./rewrite_frame.ts";
 import type { SqlRewriter } from "./sql_rewriter.ts";
+import { endWhere, openWhere } from "./rewrite_scan_check.ts";
 
 export function clauseWord(rw: SqlRewriter, i: number, f: Frame): number {
   const u = rw.tokens[i]!.upper;
@@ -15,11 +16,14 @@ export function clauseWord(rw: SqlRewriter, i: number, f: Frame): number {
   f.inFrom = false;
   f.selectList = false;
   f.list = "";
+  if (u === "WHERE") {
+    rw.emit("WHERE", i);
+    rw.clause("where clause");
+    openWhere(rw, f);
+    return i + 1;
+  }
+  endWhere(rw, f);
   switch (u) {
-    case "WHERE":
-      rw.emit("WHERE", i);
-      rw.clause("where clause");
-      return i + 1;
     case "HAVING":
       rw.emit("HAVING", i);
       rw.clause("having clause");

@@ -16,8 +16,21 @@ export interface RewriteContext {
   noSuchTable(db: string, name: string, priv: string): MysqlError;
 }
 
+/** A table a SELECT level reads, for the kill check in its WHERE (rewrite_scan_check.ts). */
+export interface ScanRef {
+  alias: string;
+  /** A base table (checked on one rowid in 4096) rather than a CTE (checked on every row). */
+  rowid: boolean;
+}
+
 /** State of one nesting level (statement, parenthesis, subquery). */
 export interface Frame {
+  /** Tables this SELECT level reads (shared with a parenthesised join inside its FROM). */
+  scans: ScanRef[] | null;
+  /** This level's WHERE gets the check (a SELECT, UPDATE or DELETE level). */
+  scanHost: boolean;
+  /** The WHERE was opened as `check AND (`: the `)` comes at the clause's end. */
+  whereOpen: boolean;
   inFrom: boolean;
   expectTable: boolean;
   selectList: boolean;
@@ -31,6 +44,9 @@ export interface Frame {
 /** A new frame. */
 export function newFrame(top = false): Frame {
   return {
+    scans: null,
+    scanHost: false,
+    whereOpen: false,
     inFrom: false,
     expectTable: false,
     selectList: false,

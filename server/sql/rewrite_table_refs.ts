@@ -19,6 +19,8 @@ export function tableRef(rw: SqlRewriter, i: number, f: Frame): number {
       return tableAlias(rw, j, null);
     }
     const inner = newFrame();
+    // A parenthesised join: its tables belong to the enclosing level's WHERE.
+    inner.scans = f.scans;
     inner.inFrom = true;
     inner.expectTable = true;
     return rw.group(i, inner);
@@ -47,9 +49,10 @@ export function resolveTable(
   db: string | null,
   name: string,
   alias: string,
-  _f: Frame,
+  f: Frame,
 ): string {
   if (db === null && rw.cteNames.has(name.toLowerCase())) {
+    f.scans?.push({ alias, rowid: false });
     return alias === name ? quoteStore(name) : `${quoteStore(name)} AS ${quoteStore(alias)}`;
   }
   const schema = db ?? rw.ctx.currentDb;
@@ -66,6 +69,7 @@ export function resolveTable(
   if (!def) throw rw.ctx.noSuchTable(schema, name, "SELECT");
   void i;
   rw.tables.push({ db: schema, name, alias, def });
+  f.scans?.push({ alias, rowid: true });
   return `${quoteStore(storeName(schema, def.name))} AS ${quoteStore(alias)}`;
 }
 

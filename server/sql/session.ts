@@ -38,6 +38,9 @@ import { fieldListColumns } from "./show_create_table.ts";
 import { conversionMode, WriteCounters } from "./write_counters.ts";
 import type { Privileges } from "../auth/privileges.ts";
 import type { TableAccess } from "./plan.ts";
+import type { LockTable } from "../locks/lock_table.ts";
+import { MdlMode, SessionLocks, type TableLockRequest } from "../locks/mod.ts";
+import { endsSession, type SessionSignals, SessionState } from "../session/session_signals.ts";
 import {
   checkAccess,
   checkDatabaseVisible,
@@ -49,6 +52,8 @@ import {
 export interface EngineCore {
   catalog: Catalog;
   serverVersion: string;
+  /** The server's lock table (metadata and user locks), when the server shares one. */
+  lockTable: LockTable | null;
   releaseConnection(conn: StoreConnection): void;
 }
 
@@ -85,6 +90,10 @@ export class Session implements SqlSession, CompileContext {
   privilegeCache: { epoch: number; privileges: Privileges } | null = null;
   /** Set by KILL QUERY through the server hook; checked between lock-wait slices. */
   interrupted: () => boolean = () => false;
+  /** The session's kill / alive state and PROCESSLIST state (see `attachSignals`). */
+  signals: SessionSignals | null = null;
+  /** Metadata, LOCK TABLES and user locks; null when the engine has no lock table. */
+  readonly locks: SessionLocks | null;
   #now: Date | null = null;
   #autocommit = true;
   #sqlMode = "";
@@ -107,6 +116,9 @@ export class Session implements SqlSession, CompileContext {
     this.globalsSource = globals;
     this.vars = new SessionVariables(this.#globalValues());
     this.currentDb = null;
+    this.locks = engine.lockTable
+      ? new SessionLocks(engine.lockTable.attach(identity.connectionId))
+      : null;
     this.txn = new TransactionState(conn.db, this);
     conn.host = new SessionFunctionHost(this);
     this.variablesChanged();
@@ -118,6 +130,15 @@ export class Session implements SqlSession, CompileContext {
     const g = initialGlobals();
     for (const [k, v] of this.globalsSource()) g.set(k, v);
     return g;
+  }
+
+  /**
+   * Make every wait of this session cooperative over its control array: SLEEP, lock waits,
+   * store busy retries and long scans then end on KILL, KILL QUERY or a client that is gone.
+   */
+  attachSignals(signals: SessionSignals): void {
+    this.signals = signals;
+    if (this.locks) this.locks.signals = signals;
   }
 
   get db() {
@@ -188,16 +209,80 @@ export class Session implements SqlSession, CompileContext {
     this.#sql = sql;
     const fail = (e: unknown): never => {
       const err = e instanceof MysqlError ? e : toMysqlError(e);
+      // The client is gone or the connection was killed: nothing of the transaction stays.
+      if (endsSession(err)) this.#abandon();
       this.warnings = [{ level: "Error", code: err.code, message: err.message }];
       throw err;
     };
+    this.signals?.setState(SessionState.EXECUTING);
     try {
       if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
       const r = f();
-      return r instanceof Promise ? r.catch(fail) : r;
+      if (r instanceof Promise) return r.catch(fail).finally(() => this.#statementEnd());
+      this.#statementEnd();
+      return r;
     } catch (e) {
+      this.#statementEnd();
       return fail(e);
     }
+  }
+
+  /** Statement-duration locks go (or stay with the open transaction); KILL QUERY is spent. */
+  #statementEnd(): void {
+    this.locks?.endStatement(this.txn.open);
+    const signals = this.signals;
+    if (signals) {
+      signals.clearKillQuery();
+      signals.setState(SessionState.NONE);
+    }
+  }
+
+  /** Roll back and drop every lock (the session is ending). */
+  #abandon(): void {
+    try {
+      this.txn.rollback();
+    } catch {
+      // The connection is closing anyway; SQLite rolls back when it is closed.
+    }
+    this.locks?.releaseAll();
+  }
+
+  /** Take the metadata locks of a DML plan, or check them against LOCK TABLES. */
+  lockPlan(plan: Plan): void {
+    const locks = this.locks;
+    if (!locks || plan.access.length === 0) return;
+    const requests = plan.mdl ??= mdlRequests(plan);
+    if (locks.lockedTables) {
+      for (const r of requests) locks.checkLocked(r.db, r.name, r.mode !== MdlMode.S);
+      return;
+    }
+    locks.acquire(requests, this.lockWaitTimeoutMdl());
+  }
+
+  /**
+   * Before DDL on `tables`: commit implicitly, then take X on each, waiting for the open
+   * transactions that use them ("Waiting for table metadata lock"); under LOCK TABLES each
+   * must be WRITE-locked instead. The catalog is re-read after a wait.
+   */
+  lockForDdl(tables: readonly { db: string; name: string }[], checkLocked = true): void {
+    this.implicitCommit();
+    const locks = this.locks;
+    const permanent = tables.filter((t) => !this.temps.has(`${t.db}\0${t.name}`));
+    if (!locks || permanent.length === 0) return;
+    if (locks.lockedTables) {
+      if (checkLocked) { for (const t of permanent) locks.checkLocked(t.db, t.name, true); }
+      return;
+    }
+    locks.acquire(
+      permanent.map((t) => ({ db: t.db, name: t.name, mode: MdlMode.X })),
+      this.lockWaitTimeoutMdl(),
+    );
+    if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
+  }
+
+  /** lock_wait_timeout in seconds (metadata locks, LOCK TABLES). */
+  lockWaitTimeoutMdl(): number {
+    return Number(this.vars.get("lock_wait_timeout") ?? 31536000);
   }
 
   #runDml(sql: string, tokens: Token[], params: readonly SqlValue[]): StatementResult {
@@ -252,7 +337,16 @@ export class Session implements SqlSession, CompileContext {
     if (this.txn.open || this.conn.db.isTransaction) this.txn.commit();
   }
 
+  /** The transaction ended (commit, rollback, implicit commit): its metadata locks go. */
+  transactionEnded(): void {
+    this.locks?.endTransaction();
+  }
+
   checkAlive(): void {
+    if (this.signals) {
+      this.signals.check();
+      return;
+    }
     if (this.interrupted()) {
       throw new MysqlError(ER.ER_QUERY_INTERRUPTED, "Query execution was interrupted");
     }
@@ -364,6 +458,7 @@ export class Session implements SqlSession, CompileContext {
 
   reset(identity?: SessionIdentity): void {
     this.txn.rollback();
+    this.locks?.releaseAll();
     this.dropTemporaryTables();
     for (const p of [...this.#prepared]) p.close();
     this.userVars.clear();
@@ -406,6 +501,7 @@ export class Session implements SqlSession, CompileContext {
       this.dropTemporaryTables();
       for (const p of [...this.#prepared]) p.close();
     } finally {
+      this.locks?.close();
       this.#closed = true;
       this.conn.host = null;
       this.engine.releaseConnection(this.conn);
@@ -418,6 +514,19 @@ function isDiagnostics(tokens: Token[]): boolean {
   if (!w || w.kind !== "word") return false;
   if (w.upper === "WARNINGS" || w.upper === "ERRORS") return true;
   return w.upper === "COUNT";
+}
+
+/** The metadata locks of a plan: SW on written tables (and FOR UPDATE), S on the rest. */
+function mdlRequests(plan: Plan): TableLockRequest[] {
+  const out = new Map<string, TableLockRequest>();
+  for (const a of plan.access) {
+    const write = plan.writes && (plan.kind === "select" || a.priv !== "SELECT");
+    const mode = write ? MdlMode.SW : MdlMode.S;
+    const key = `${a.db}\0${a.table}`;
+    const seen = out.get(key);
+    if (!seen || seen.mode < mode) out.set(key, { db: a.db, name: a.table, mode });
+  }
+  return [...out.values()];
 }
 
 function toMysqlError(e: unknown): MysqlError {

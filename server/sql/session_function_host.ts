@@ -8,6 +8,8 @@ import type { FunctionHost } from "./function_host.ts";
 import type { SqlValue } from "./types.ts";
 import { convertForColumn } from "./column_values.ts";
 import type { Session } from "./session.ts";
+import { ER, MysqlError } from "../errors/mysql_error.ts";
+import { SessionState } from "../session/session_signals.ts";
 
 /** Answers the registered functions for one session. */
 export class SessionFunctionHost implements FunctionHost {
@@ -46,15 +48,61 @@ export class SessionFunctionHost implements FunctionHost {
   foundRows(): number {
     return this.#s.foundRowsValue;
   }
-  /** Waits in 100 ms slices so KILL QUERY is noticed (house rule 7). */
+  /**
+   * SLEEP(n): waits on the session's control word (woken at once by KILL or a lost client);
+   * KILL QUERY makes it return 1 (MySQL: "When SLEEP() is the only thing invoked by a query
+   * that is interrupted, it returns 1"), KILL CONNECTION or a lost client fail the statement.
+   */
   sleep(seconds: number): number {
+    const signals = this.#s.signals;
+    if (!signals) return this.#sleepPolling(seconds);
+    signals.setState(SessionState.USER_SLEEP);
+    const r = signals.sleep(Math.max(0, seconds) * 1000);
+    signals.setState(SessionState.EXECUTING);
+    if (r === "killed") return 1;
+    if (r === "gone") {
+      signals.check();
+      throw new MysqlError(ER.ER_CONNECTION_KILLED, "Connection was killed");
+    }
+    return 0;
+  }
+  /** Without signals (engine tests): 25 ms slices checking the `interrupted` hook. */
+  #sleepPolling(seconds: number): number {
     const end = Date.now() + Math.max(0, seconds) * 1000;
     const cell = new Int32Array(new SharedArrayBuffer(4));
     while (Date.now() < end) {
       if (this.#s.interrupted()) return 1;
-      Atomics.wait(cell, 0, 0, Math.min(100, end - Date.now()));
+      Atomics.wait(cell, 0, 0, Math.min(25, end - Date.now()));
     }
     return 0;
+  }
+  checkInterrupt(): void {
+    this.#s.checkAlive();
+  }
+  #owner() {
+    const locks = this.#s.locks;
+    if (!locks) {
+      throw new MysqlError(
+        ER.ER_NOT_SUPPORTED_YET,
+        "This version of MySQL doesn't yet support 'user-level locks without a lock table'",
+      );
+    }
+    return locks.owner;
+  }
+  getLock(name: string | null, timeoutSeconds: number): number | null {
+    return this.#owner().getLock(name, timeoutSeconds, this.#s.signals ?? undefined);
+  }
+  releaseLock(name: string | null): number | null {
+    return this.#owner().releaseLock(name);
+  }
+  isFreeLock(name: string | null): number | null {
+    return this.#owner().isFreeLock(name);
+  }
+  isUsedLock(name: string | null): number | null {
+    return this.#owner().isUsedLock(name);
+  }
+  releaseAllLocks(): number {
+    return this.#owner().releaseAllLocks();
   }
   getUserVar(name: string): SqlValue {
     return this.#s.getUserVar(name);

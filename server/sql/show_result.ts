@@ -93,7 +93,7 @@ function whereFiltered(
     const stmt = s.db.prepare(sql);
     returnArrays(stmt);
     const keep = new Set(
-      (stmt.all(json, ...args) as unknown as unknown[][]).map((r) => Number(r[0])),
+      (s.conn.guard.all(stmt, [json, ...args]) as unknown as unknown[][]).map((r) => Number(r[0])),
     );
     return { kind: "rows", columns, rows: rows.filter((_r, i) => keep.has(i)) };
   } catch (e) {

@@ -22,6 +22,7 @@ import { type Frame, newFrame, type RewriteContext } from "./rewrite_frame.ts";
 import { clauseWord, withClause } from "./rewrite_clauses.ts";
 import { op, operatorWord } from "./rewrite_operators.ts";
 import { tableRef } from "./rewrite_table_refs.ts";
+import { endWhere, startScanLevel } from "./rewrite_scan_check.ts";
 
 const LITERALS = new Set(["string", "number", "hex", "bit"]);
 
@@ -152,6 +153,7 @@ export class SqlRewriter {
       else i = this.simple(i);
     }
     this.closeItem(i, f);
+    endWhere(this, f);
     return i;
   }
 
@@ -266,6 +268,7 @@ export class SqlRewriter {
 
   select(i: number, f: Frame): number {
     this.emit("SELECT", i);
+    startScanLevel(f);
     f.selectList = true;
     f.inFrom = false;
     f.list = "";

@@ -10,6 +10,7 @@ import type { ColumnDef, TableDef } from "../store/table_def.ts";
 import { registerMysqlFunctions } from "./mysql_functions.ts";
 import type { FunctionHost } from "./function_host.ts";
 import { PlanCache } from "./plan_cache.ts";
+import { FunctionGuard } from "./function_guard.ts";
 
 /** A column that values are converted for. */
 export interface ColumnSpec {
@@ -21,6 +22,8 @@ export interface ColumnSpec {
 export class StoreConnection {
   readonly db: DatabaseSync;
   readonly plans = new PlanCache();
+  /** Registers the functions and runs every read (`all()`): see function_guard.ts. */
+  readonly guard: FunctionGuard;
   specs: ColumnSpec[] = [];
   #specIds = new Map<ColumnDef, number>();
   /** The session running on this connection. */
@@ -29,7 +32,8 @@ export class StoreConnection {
 
   constructor(path: string) {
     this.db = openStoreConnection(path);
-    registerMysqlFunctions(this.db, () => {
+    this.guard = new FunctionGuard(this.db);
+    registerMysqlFunctions(this.guard, () => {
       if (!this.host) throw new Error("Cannot run a function: no session on this connection");
       return this.host;
     });

@@ -19,6 +19,8 @@ export interface WaitControl {
   checkAlive(): void;
   /** innodb_lock_wait_timeout in seconds. */
   lockWaitTimeout(): number;
+  /** Called when the MySQL transaction ends (its metadata locks are released). */
+  transactionEnded?(): void;
 }
 
 /** Run `f`, retrying while SQLite reports a busy database, up to the lock wait timeout. */
@@ -108,6 +110,7 @@ export class TransactionState {
   }
 
   #reset(): void {
+    this.#wait.transactionEnded?.();
     this.open = false;
     this.store = "none";
     this.savepoints = [];

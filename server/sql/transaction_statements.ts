@@ -1,6 +1,8 @@
 /**
  * BEGIN / START TRANSACTION / COMMIT / ROLLBACK / SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO,
- * and LOCK TABLES / UNLOCK TABLES (accepted; the session records the locks it was asked for).
+ * and LOCK TABLES / UNLOCK TABLES over the session's metadata locks (server/locks/): READ takes
+ * SNR (writers wait), WRITE takes X (everyone waits), both until UNLOCK TABLES, START
+ * TRANSACTION, or the session's end (MySQL 8.0 reference 15.3.6).
  */
 
 import { ER, MysqlError } from "../errors/mysql_error.ts";
@@ -9,9 +11,6 @@ import type { StatementResult } from "./types.ts";
 import type { Session } from "./session.ts";
 import { ok } from "./statement_dispatch.ts";
 import { checkDatabasePrivilege, checkTablePrivilege } from "./privilege_checks.ts";
-
-/** Tables named by LOCK TABLES, per session (real locking is a later step). */
-export const lockedTables = new WeakMap<Session, { db: string; name: string; write: boolean }[]>();
 
 function chain(c: TokenCursor): void {
   // [AND [NO] CHAIN] [[NO] RELEASE]
@@ -38,6 +37,8 @@ function start(s: Session, c: TokenCursor): StatementResult {
     c.acceptWord("WORK");
   }
   c.expectEnd();
+  // MySQL: beginning a transaction releases the tables locked with LOCK TABLES.
+  s.locks?.unlockTables();
   s.txn.begin(readOnly);
   return ok(s);
 }
@@ -86,7 +87,7 @@ function lockTables(s: Session, c: TokenCursor): StatementResult {
     locks.push({ db, name: q.name, write });
   } while (c.acceptOp(","));
   c.expectEnd();
-  lockedTables.set(s, locks);
+  s.locks?.lockTables(locks, s.lockWaitTimeoutMdl());
   return ok(s);
 }
 
@@ -123,8 +124,9 @@ export function transactionStatement(s: Session, c: TokenCursor): StatementResul
       c.next();
       if (!c.acceptWord("TABLES")) c.expectWord("TABLE");
       c.expectEnd();
-      if (lockedTables.get(s)?.length) s.implicitCommit();
-      lockedTables.delete(s);
+      // MySQL commits a transaction begun under LOCK TABLES when the tables are unlocked.
+      if (s.locks?.lockedTables) s.implicitCommit();
+      s.locks?.unlockTables();
       return ok(s);
   }
   throw new MysqlError(

@@ -18,6 +18,7 @@ import {
   type WriteInfo,
 } from "./compile_context.ts";
 import { setAssignments } from "./value_compiler.ts";
+import { startScanLevel } from "./rewrite_scan_check.ts";
 
 /** UPDATE [LOW_PRIORITY] [IGNORE] t [AS a] SET ... [WHERE ...] [ORDER BY ...] [LIMIT n]. */
 export function compileUpdate(ctx: CompileContext, rw: SqlRewriter): WriteInfo {
@@ -53,14 +54,22 @@ export function compileUpdate(ctx: CompileContext, rw: SqlRewriter): WriteInfo {
     }
   }
   rw.out += " " + tracked.join(", ");
-  j = whereOrderLimit(rw, def, table, set.next);
+  j = whereOrderLimit(rw, def, table, set.next, alias?.name ?? target.alias);
   return { target: def, rowCount: 0, ignore, upsert: false, replace: false };
 }
 
 /** WHERE ... [ORDER BY ...] [LIMIT n]; ORDER BY / LIMIT become `rowid IN (SELECT ...)`. */
-function whereOrderLimit(rw: SqlRewriter, def: TableDef, table: string, i: number): number {
+function whereOrderLimit(
+  rw: SqlRewriter,
+  def: TableDef,
+  table: string,
+  i: number,
+  alias: string,
+): number {
   const start = rw.out.length;
   const f = newFrame();
+  startScanLevel(f);
+  f.scans!.push({ alias, rowid: true });
   const j = rw.run(i, f);
   if (!isEnd(rw.tokens, j)) throw rw.errorAt(j);
   const tail = rw.out.slice(start);
@@ -98,6 +107,6 @@ export function compileDelete(ctx: CompileContext, rw: SqlRewriter): WriteInfo {
     quoteStore(alias?.name ?? target.alias)
   }`;
   rw.emit(`DELETE FROM ${table}`, 0);
-  whereOrderLimit(rw, def, table, j);
+  whereOrderLimit(rw, def, table, j, alias?.name ?? target.alias);
   return { target: def, rowCount: 0, ignore: false, upsert: false, replace: false };
 }

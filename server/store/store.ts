@@ -13,7 +13,7 @@ export const SCHEMATA_TABLE = "_mydeno_schemata";
 export const TABLES_TABLE = "_mydeno_tables";
 
 /** How long one SQLite busy wait lasts before the engine checks the session and retries. */
-export const BUSY_SLICE_MS = 100;
+export const BUSY_SLICE_MS = 25;
 
 /** Open a connection to the store file with the server's pragmas. */
 export function openStoreConnection(path: string): DatabaseSync {

@@ -4,9 +4,11 @@
  * A `Vio` keeps one read pending at all times, so a client that goes away is noticed at once,
  * also while its statement runs; every chunk read goes to the packet framer and each whole
  * packet to `onPacket`. Writes are queued and each is looped until the kernel took all bytes. A
- * stuck write is interrupted by closing the socket from a timer (net_write_timeout); reads have
- * one timer whose meaning the owner picks (connect_timeout during the handshake, later
- * wait_timeout when idle and net_read_timeout inside a packet).
+ * write that makes no progress for net_write_timeout is interrupted by closing the socket from a
+ * timer (see DENO_NOTES: `conn.close()` rejects the pending write). The owner bounds what it
+ * queues with `whenWritable()`, so a client that stops reading a large result holds at most a
+ * few MiB here. Reads have one timer whose meaning the owner picks (connect_timeout during the
+ * handshake, later wait_timeout when idle and net_read_timeout inside a packet).
  */
 
 import { type PeerAddress, peerAddressOf } from "./peer_address.ts";
@@ -24,8 +26,10 @@ export interface VioFramer {
 export type VioEndReason =
   /** The client closed its end. */
   | "eof"
-  /** We closed the socket (`close()`, a timeout, a kill). */
+  /** We closed the socket (`close()`, a read timeout, a kill). */
   | "closed"
+  /** A write made no progress for the write timeout (net_write_timeout). */
+  | "write_timeout"
   /** A read failed (reset by peer, ...). */
   | "error"
   /** The framer rejected the byte stream; `error` holds its exception. */
@@ -44,6 +48,10 @@ export interface VioHandlers {
 
 /** Size of the one read buffer per connection. */
 const READ_CHUNK = 64 * 1024;
+/** Above this many queued bytes `whenWritable()` makes the producer wait... */
+export const WRITE_HIGH_WATER = 2 * 1024 * 1024;
+/** ...until the queue is down to this many. */
+const WRITE_LOW_WATER = 512 * 1024;
 
 /** A client connection's socket. */
 export class Vio {
@@ -56,10 +64,16 @@ export class Vio {
   #framer: VioFramer;
   #closed = false;
   #queue: Uint8Array[] = [];
+  #queuedBytes = 0;
   #writing = false;
   #drained: (() => void)[] = [];
+  #writable: (() => void)[] = [];
+  /** Why the socket was closed, as the read loop reports it. */
+  #closeReason: VioEndReason = "closed";
   #writeTimeoutMs = 0;
   #writeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `performance.now()` when the pending socket write began; 0 while none is pending. */
+  #writeSince = 0;
   #readTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(conn: Deno.Conn, framer: VioFramer) {
@@ -84,15 +98,12 @@ export class Vio {
 
   async #readLoop(handlers: VioHandlers): Promise<void> {
     let buffer = new Uint8Array(READ_CHUNK);
-    let reason: VioEndReason = "closed";
+    let reason: VioEndReason = "eof";
     let failure: unknown;
     try {
       while (!this.#closed) {
         const n = await this.#conn.read(buffer);
-        if (n === null) {
-          reason = "eof";
-          break;
-        }
+        if (n === null) break;
         this.bytesReceived += n;
         this.#framer.push(buffer.subarray(0, n));
         for (let p = this.#framer.next(); p !== null; p = this.#framer.next()) {
@@ -107,7 +118,9 @@ export class Vio {
         }
       }
     } catch (error) {
-      if (!this.#closed) {
+      if (this.#closed) {
+        reason = this.#closeReason;
+      } else {
         const framing = !(error instanceof Deno.errors.ConnectionReset ||
           error instanceof Deno.errors.BrokenPipe || error instanceof Deno.errors.Interrupted ||
           error instanceof Deno.errors.BadResource || error instanceof Deno.errors.NotConnected);
@@ -115,6 +128,7 @@ export class Vio {
         failure = error;
       }
     }
+    if (this.#closed && reason === "eof") reason = this.#closeReason;
     // After a framing error the socket stays open so the owner can still send an ERR packet
     // (ER_NET_PACKET_TOO_LARGE); the owner closes it.
     if (reason !== "malformed") this.close();
@@ -123,9 +137,24 @@ export class Vio {
 
   /** Queue bytes for the client; they go out in order. A failed write closes the socket. */
   write(bytes: Uint8Array): void {
-    if (this.#closed) return;
+    if (this.#closed || bytes.length === 0) return;
     this.#queue.push(bytes);
+    this.#queuedBytes += bytes.length;
     if (!this.#writing) this.#flush();
+  }
+
+  /** Bytes queued and not yet taken by the kernel. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /**
+   * Null while the caller may queue more; otherwise (more than `WRITE_HIGH_WATER` bytes queued)
+   * a promise that resolves once the queue drained to a low-water mark or the socket closed.
+   */
+  whenWritable(): Promise<void> | null {
+    if (this.#closed || this.#queuedBytes <= WRITE_HIGH_WATER) return null;
+    return new Promise((resolve) => this.#writable.push(resolve));
   }
 
   /** Resolves when every queued byte was written (or the socket closed). */
@@ -138,30 +167,65 @@ export class Vio {
     this.#writing = true;
     try {
       while (this.#queue.length > 0 && !this.#closed) {
-        const bytes = this.#queue.shift()!;
-        if (this.#writeTimeoutMs > 0) {
-          this.#writeTimer = setTimeout(() => this.close(), this.#writeTimeoutMs);
-        }
+        const bytes = this.#queue[0]!;
         let done = 0;
-        while (done < bytes.length) done += await this.#conn.write(bytes.subarray(done));
-        this.bytesSent += done;
-        clearTimeout(this.#writeTimer);
+        while (done < bytes.length) {
+          // net_write_timeout bounds each write call, so it measures lack of progress.
+          this.#writeSince = performance.now();
+          this.#watchWrite();
+          const n = await this.#conn.write(bytes.subarray(done));
+          this.#writeSince = 0;
+          done += n;
+          this.bytesSent += n;
+        }
+        this.#queue.shift();
+        this.#queuedBytes -= bytes.length;
+        if (this.#queuedBytes <= WRITE_LOW_WATER) this.#wakeWritable();
       }
     } catch {
-      // Peer gone or write timeout: the read loop reports the end; nothing else to tell.
-      this.close();
+      // Peer gone, or the write timeout closed the socket: the read loop reports the end.
+      this.#closeWith("error");
     } finally {
       this.#writing = false;
-      clearTimeout(this.#writeTimer);
+      this.#writeSince = 0;
       const waiters = this.#drained;
       this.#drained = [];
       for (const resolve of waiters) resolve();
     }
   }
 
+  /**
+   * Make sure a timer watches the pending write. One timer serves many writes: it re-arms
+   * itself for the rest of the current write's allowance and lapses when no write is pending,
+   * so the hot path sets no timer per reply.
+   */
+  #watchWrite(): void {
+    if (this.#writeTimer !== undefined || this.#writeTimeoutMs <= 0) return;
+    this.#writeTimer = setTimeout(() => this.#checkWrite(), this.#writeTimeoutMs);
+  }
+
+  #checkWrite(): void {
+    this.#writeTimer = undefined;
+    if (this.#writeSince === 0 || this.#closed || this.#writeTimeoutMs <= 0) return;
+    const left = this.#writeSince + this.#writeTimeoutMs - performance.now();
+    if (left <= 0) this.#closeWith("write_timeout");
+    else this.#writeTimer = setTimeout(() => this.#checkWrite(), left);
+  }
+
+  #wakeWritable(): void {
+    if (this.#writable.length === 0) return;
+    const waiters = this.#writable;
+    this.#writable = [];
+    for (const resolve of waiters) resolve();
+  }
+
   /** net_write_timeout in milliseconds; 0 turns it off. */
   setWriteTimeout(ms: number): void {
+    if (ms === this.#writeTimeoutMs) return;
     this.#writeTimeoutMs = ms;
+    // The watch timer may run on the old allowance: restart it on the new one.
+    clearTimeout(this.#writeTimer);
+    this.#checkWrite();
   }
 
   /**
@@ -186,11 +250,19 @@ export class Vio {
 
   /** Close the socket; pending reads and writes end. Safe to call twice. */
   close(): void {
+    this.#closeWith("closed");
+  }
+
+  #closeWith(reason: VioEndReason): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closeReason = reason;
     this.#queue.length = 0;
+    this.#queuedBytes = 0;
     this.disarmReadTimeout();
     clearTimeout(this.#writeTimer);
+    this.#writeTimer = undefined;
+    this.#wakeWritable();
     try {
       this.#conn.close();
     } catch {

@@ -49,6 +49,8 @@ export class RawClient {
   scramble = new Uint8Array(0);
   /** Connection id of the greeting. */
   connectionId = 0;
+  /** Capability flags `login` sends besides its own (e.g. CLIENT_INTERACTIVE, 0x400). */
+  extraCapabilities = 0;
 
   private constructor(conn: Deno.TcpConn) {
     this.conn = conn;
@@ -79,7 +81,7 @@ export class RawClient {
     plugin = "mysql_native_password",
   ): Promise<RawPacket | null> {
     const caps = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH |
-      CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | CLIENT_DEPRECATE_EOF;
+      CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA | CLIENT_DEPRECATE_EOF | this.extraCapabilities;
     const auth = plugin === "caching_sha2_password"
       ? sha2Response(password, this.scramble)
       : nativeResponse(password, this.scramble);
@@ -111,6 +113,12 @@ export class RawClient {
     frame[3] = seq;
     frame.set(payload, 4);
     await this.write(frame);
+  }
+
+  /** Send COM_QUERY `text` as a new command; returns the first packet of the reply. */
+  async query(text: string): Promise<RawPacket | null> {
+    await this.send(0, new Uint8Array([0x03, ...new TextEncoder().encode(text)]));
+    return await this.read();
   }
 
   /** Write raw bytes. */

@@ -71,3 +71,30 @@ Deno.test("shared channel: stop is seen by the other end", () => {
   producer.stop();
   assert.equal(consumer.stopped, true);
 });
+
+Deno.test("shared channel: readPart passes a large message on frame by frame", () => {
+  const producer = SharedChannel.create(4096);
+  const consumer = new SharedChannel(producer.buffer);
+  const big = bytes(10_000, 3);
+  const parts: Uint8Array[] = [];
+  let offset = producer.write(2, 1, big, 0);
+  for (;;) {
+    const part = consumer.readPart();
+    if (part !== null) {
+      assert.equal(consumer.kind, 2);
+      assert.equal(consumer.arg, 1);
+      // Each frame is at most a quarter of the ring, so the consumer never holds the whole.
+      assert.ok(part.length <= 1024, `a part of ${part.length} bytes`);
+      parts.push(part);
+      if (!consumer.more) break;
+    }
+    if (offset !== WRITE_DONE) offset = producer.write(2, 1, big, offset);
+  }
+  assert.ok(parts.length > 1);
+  assert.deepEqual(new Uint8Array(parts.flatMap((p) => [...p])), big);
+  // A one-frame message comes out whole, with `more` false.
+  assert.equal(producer.write(3, 0, bytes(10, 1), 0), WRITE_DONE);
+  assert.deepEqual(consumer.readPart(), bytes(10, 1));
+  assert.equal(consumer.more, false);
+  assert.equal(consumer.readPart(), null);
+});
