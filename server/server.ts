@@ -14,6 +14,8 @@ import { logNote, logWarning } from "./log/error_log.ts";
 import type { GlobalVariables } from "./session/session_messages.ts";
 import { PROGRAM_NAME, SERVER_VERSION } from "./version.ts";
 import { Vio } from "./vio/vio.ts";
+import { HsService } from "./handlersocket/hs_service.ts";
+import { handlerSocketOptions } from "./handlersocket/hs_config.ts";
 
 /** What the server needs to start. */
 export interface ServerStartOptions {
@@ -39,6 +41,8 @@ export class Server {
   readonly registry: ConnectionRegistry;
   readonly threadCache: ThreadCache;
   #listeners: Deno.Listener[] = [];
+  /** HandlerSocket, when handlersocket_port or handlersocket_port_wr is set. */
+  #hs: HsService | null = null;
   #accepting: Promise<void>[] = [];
   #closed = false;
   #socketPath: string | null = null;
@@ -71,6 +75,7 @@ export class Server {
         server.#listen(Deno.listen({ transport: "unix", path: options.socket }));
         server.#socketPath = options.socket;
       }
+      await server.#startHandlerSocket(options);
     } catch (error) {
       await server.close();
       throw error;
@@ -81,6 +86,26 @@ export class Server {
       }'  port: ${server.port}  ${PROGRAM_NAME}`,
     );
     return server;
+  }
+
+  async #startHandlerSocket(options: ServerStartOptions): Promise<void> {
+    const hs = handlerSocketOptions(options.globals);
+    if (hs === null) return;
+    this.#hs = await HsService.start({
+      ...hs,
+      datadir: options.datadir,
+      catalogEpoch: this.registry.catalogEpoch,
+      globals: this.registry.globals,
+      registry: this.registry,
+    });
+    this.registry.statusProviders.push(() => this.#hs?.status() ?? []);
+    const { rd, wr } = this.#hs.ports;
+    logNote(`handlersocket: listening on port ${rd || "-"} (read), ${wr || "-"} (write)`);
+  }
+
+  /** HandlerSocket's ports (0 when not listening). */
+  get handlerSocketPorts(): { rd: number; wr: number } {
+    return this.#hs?.ports ?? { rd: 0, wr: 0 };
   }
 
   /** The TCP port listened on (0 without TCP). */
@@ -154,6 +179,7 @@ export class Server {
       }
     }
     await Promise.all(this.#accepting);
+    await this.#hs?.stopListening();
     if (this.#socketPath) await Deno.remove(this.#socketPath).catch(() => {});
   }
 
@@ -175,6 +201,7 @@ export class Server {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.stopListening();
+    await this.#hs?.close();
     await this.threadCache.close();
     await this.endSessions(CLOSE_WAIT_MS);
     this.abandonSessions();

@@ -38,6 +38,18 @@ interface Counters {
   Connection_errors_max_connections: number;
 }
 
+/** What the registry needs of a registered session: a client connection or a system thread
+ * (a HandlerSocket worker). */
+export type RegisteredThd =
+  & Pick<
+    ClientConnection,
+    "id" | "processInfo" | "kill" | "close" | "abandon" | "busy" | "user" | "globalChanged"
+  >
+  & {
+    readonly system?: boolean;
+    readonly vio: { readonly bytesReceived: number; readonly bytesSent: number };
+  };
+
 /** The live connections and server-wide state. */
 export class ConnectionRegistry implements ConnectionHost {
   readonly datadir: string;
@@ -46,7 +58,7 @@ export class ConnectionRegistry implements ConnectionHost {
   readonly catalogEpoch = new SharedArrayBuffer(4);
 
   /** The Global THD manager: every live session. */
-  readonly thds = new ThdManager<ClientConnection>();
+  readonly thds = new ThdManager<RegisteredThd>();
   #counters: Counters = {
     Connections: 0,
     Questions: 0,
@@ -54,6 +66,8 @@ export class ConnectionRegistry implements ConnectionHost {
     Aborted_connects: 0,
     Connection_errors_max_connections: 0,
   };
+  /** More SHOW GLOBAL STATUS counters (HandlerSocket's Hs_*). */
+  readonly statusProviders: (() => Iterable<[string, number]>)[] = [];
   #bytesReceived = 0;
   #bytesSent = 0;
   #options: ConnectionRegistryOptions;
@@ -73,6 +87,16 @@ export class ConnectionRegistry implements ConnectionHost {
   add(connection: ClientConnection): void {
     this.thds.add(connection);
     this.#counters.Connections++;
+  }
+
+  /** Register a system thread (shown as Daemon; not counted in Threads_connected). */
+  addSystem(thd: RegisteredThd): void {
+    this.thds.add(thd);
+  }
+
+  /** Unregister a system thread, before whatever it holds is destroyed. */
+  removeSystem(thd: RegisteredThd): void {
+    this.thds.remove(thd);
   }
 
   /** Number of live client connections (Threads_connected). */
@@ -183,6 +207,9 @@ export class ConnectionRegistry implements ConnectionHost {
       ["Bytes_sent", sent],
     ]);
     for (const [name, value] of Object.entries(this.#counters)) status.set(name, value);
+    for (const provider of this.statusProviders) {
+      for (const [name, value] of provider()) status.set(name, value);
+    }
     return status;
   }
 

@@ -2,12 +2,13 @@
 
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import { GLOBAL_VARIABLE_DEFS } from "./_global_variable_table.ts";
+import { HANDLERSOCKET_VARIABLE_DEFS } from "./_handlersocket_variable_table.ts";
 import { SESSION_VARIABLE_DEFS } from "./_session_variable_table.ts";
 import type { VariableDef } from "./variable_def.ts";
 
 /** Every system variable by its MySQL name (lower case, underscores), sorted by name. */
 export const SYSTEM_VARIABLES: ReadonlyMap<string, VariableDef> = new Map(
-  [...GLOBAL_VARIABLE_DEFS, ...SESSION_VARIABLE_DEFS]
+  [...GLOBAL_VARIABLE_DEFS, ...HANDLERSOCKET_VARIABLE_DEFS, ...SESSION_VARIABLE_DEFS]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((d) => [d.name, d]),
 );

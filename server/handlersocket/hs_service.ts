@@ -1,0 +1,332 @@
+/**
+ * HandlerSocket on the main thread (the plugin's `hstcpsvr`): a listener per port
+ * (handlersocket_port read-only, handlersocket_port_wr read-write), worker threads per port
+ * (handlersocket_threads, handlersocket_threads_wr) that are system sessions in the THD
+ * registry, and the connections, each served by the least busy worker of its port.
+ *
+ * Teardown keeps MySQL's invariant that MariaDB broke in MDEV-32484: a worker's session leaves
+ * the registry before the worker and its store connection are destroyed, and its client
+ * connections are closed first.
+ */
+
+import { LineVio } from "../vio/line_vio.ts";
+import type { ProcessInfo } from "../sql/types.ts";
+import { encodeError } from "../../protocol/handlersocket.ts";
+import type { FromHsWorker, ToHsWorker } from "./hs_messages.ts";
+
+/** The registry calls a HandlerSocket thread gets (the THD manager's view of it). */
+export interface HsRegistry {
+  nextConnectionId(): number;
+  addSystem(thd: HsWorkerThread): void;
+  removeSystem(thd: HsWorkerThread): void;
+}
+
+/** Settings of one start (handlersocket_* variables). */
+export interface HsServiceOptions {
+  datadir: string;
+  catalogEpoch: SharedArrayBuffer;
+  globals: ReadonlyMap<string, string | number>;
+  registry: HsRegistry;
+  address: string;
+  /** null: no read-only listener. */
+  port: number | null;
+  /** null: no read-write listener. */
+  portWr: number | null;
+  threads: number;
+  threadsWr: number;
+  secret: string;
+  secretWr: string;
+  /** Idle seconds before a connection is closed (handlersocket_timeout). */
+  timeoutSeconds: number;
+  /** Longest request line in bytes. */
+  maxLine: number;
+}
+
+const STOP_WAIT_MS = 2000;
+
+/** One worker thread, registered as a system session (PROCESSLIST `Daemon`). */
+export class HsWorkerThread {
+  readonly id: number;
+  readonly system = true;
+  readonly writable: boolean;
+  readonly worker: Worker;
+  readonly startedAt = Date.now();
+  conns = 0;
+  active = 0;
+  requests = 0;
+  errors = 0;
+  readonly vio = { bytesReceived: 0, bytesSent: 0 };
+  #pending = new Map<number, (data: Uint8Array) => void>();
+  #stopped: Promise<void>;
+  #onStopped!: () => void;
+  #started!: (error: string | null) => void;
+  readonly ready: Promise<string | null>;
+  #closeHook: (t: HsWorkerThread) => void;
+
+  constructor(id: number, writable: boolean, closeHook: (t: HsWorkerThread) => void) {
+    this.id = id;
+    this.writable = writable;
+    this.#closeHook = closeHook;
+    this.#stopped = new Promise((r) => (this.#onStopped = r));
+    this.ready = new Promise((r) => (this.#started = r));
+    this.worker = new Worker(new URL("./hs_worker.ts", import.meta.url), { type: "module" });
+    this.worker.onmessage = (e: MessageEvent<FromHsWorker>) => this.#message(e.data);
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      this.#started(String(e.message));
+      this.#onStopped();
+    };
+  }
+
+  post(message: ToHsWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  /** Send a batch of lines of connection `conn`; resolves with the answers. */
+  request(conn: number, lines: Uint8Array[]): Promise<Uint8Array> {
+    return new Promise((resolve) => {
+      this.#pending.set(conn, resolve);
+      this.active++;
+      this.post({ t: "lines", conn, lines });
+    });
+  }
+
+  #message(m: FromHsWorker): void {
+    switch (m.t) {
+      case "started":
+        return this.#started(null);
+      case "failed":
+        return this.#started(m.message);
+      case "reply": {
+        this.requests = m.requests;
+        this.errors = m.errors;
+        this.active--;
+        const resolve = this.#pending.get(m.conn);
+        this.#pending.delete(m.conn);
+        resolve?.(m.data);
+        return;
+      }
+      case "stopped":
+        return this.#onStopped();
+    }
+  }
+
+  /** Ask the worker to close its session and exit; resolves when it did or after a bound. */
+  async stop(): Promise<boolean> {
+    this.post({ t: "stop" });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = await Promise.race([
+      this.#stopped.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(r, STOP_WAIT_MS, false))),
+    ]);
+    clearTimeout(timer);
+    this.worker.terminate();
+    for (const resolve of this.#pending.values()) resolve(encodeError(1, "shutdown"));
+    this.#pending.clear();
+    return done;
+  }
+
+  // ---- the THD registry's view -------------------------------------------------------------
+
+  get user(): string {
+    return "system user";
+  }
+
+  get busy(): boolean {
+    return false;
+  }
+
+  processInfo(now: number): ProcessInfo {
+    return {
+      id: this.id,
+      user: "system user",
+      host: "",
+      db: null,
+      command: "Daemon",
+      timeMs: now - this.startedAt,
+      state: `handlersocket: mode=${this.writable ? "wr" : "rd"}, ${this.conns} conns, ${
+        this.active > 0 ? 1 : 0
+      } active`,
+      info: null,
+    };
+  }
+
+  /** KILL of a HandlerSocket thread ends it like UNINSTALL PLUGIN would for its port. */
+  kill(_queryOnly: boolean): void {
+    this.#closeHook(this);
+  }
+
+  /** Server shutdown: the service closes this thread's connections and ends it. */
+  close(): void {
+    this.#closeHook(this);
+  }
+
+  abandon(): void {
+    this.worker.terminate();
+    this.#onStopped();
+  }
+
+  globalChanged(_name: string, _value: string | number): void {}
+}
+
+/** A running HandlerSocket service. */
+export class HsService {
+  readonly #options: HsServiceOptions;
+  readonly #threads: HsWorkerThread[] = [];
+  readonly #listeners: { listener: Deno.Listener; writable: boolean }[] = [];
+  readonly #conns = new Map<number, { vio: LineVio; thread: HsWorkerThread }>();
+  readonly #accepting: Promise<void>[] = [];
+  readonly #serving = new Set<Promise<void>>();
+  #nextConn = 1;
+  #closing: Promise<void> | null = null;
+  /** Hs_* counters of threads that ended. */
+  #ended = { requests: 0, errors: 0, connections: 0 };
+  #connections = 0;
+
+  private constructor(options: HsServiceOptions) {
+    this.#options = options;
+  }
+
+  /** Start the worker threads and listeners of the configured ports. */
+  static async start(options: HsServiceOptions): Promise<HsService> {
+    const service = new HsService(options);
+    try {
+      for (
+        const [port, writable, count] of [
+          [options.port, false, options.threads],
+          [options.portWr, true, options.threadsWr],
+        ] as const
+      ) {
+        if (port === null) continue;
+        for (let i = 0; i < Math.max(1, count); i++) await service.#startThread(writable);
+        const listener = Deno.listen({ hostname: options.address || "0.0.0.0", port });
+        service.#listeners.push({ listener, writable });
+        service.#accepting.push(service.#acceptLoop(listener, writable));
+      }
+    } catch (error) {
+      await service.close();
+      throw error;
+    }
+    return service;
+  }
+
+  async #startThread(writable: boolean): Promise<void> {
+    const o = this.#options;
+    const thread = new HsWorkerThread(
+      o.registry.nextConnectionId(),
+      writable,
+      (t) => void this.#endThread(t),
+    );
+    this.#threads.push(thread);
+    o.registry.addSystem(thread);
+    thread.post({
+      t: "start",
+      datadir: o.datadir,
+      catalogEpoch: o.catalogEpoch,
+      threadId: thread.id,
+      globals: [...o.globals],
+    });
+    const error = await thread.ready;
+    if (error !== null) throw new Error(`Cannot start a HandlerSocket thread: ${error}`);
+  }
+
+  /** The ports listened on (read-only, read-write), 0 when none. */
+  get ports(): { rd: number; wr: number } {
+    const port = (writable: boolean) => {
+      const l = this.#listeners.find((x) => x.writable === writable)?.listener.addr;
+      return l && l.transport === "tcp" ? l.port : 0;
+    };
+    return { rd: port(false), wr: port(true) };
+  }
+
+  /** SHOW STATUS Hs_* counters. */
+  status(): [string, number][] {
+    let requests = this.#ended.requests;
+    let errors = this.#ended.errors;
+    for (const t of this.#threads) {
+      requests += t.requests;
+      errors += t.errors;
+    }
+    return [
+      ["Hs_connections", this.#connections],
+      ["Hs_connections_open", this.#conns.size],
+      ["Hs_requests", requests],
+      ["Hs_request_errors", errors],
+      ["Hs_threads", this.#threads.length],
+    ];
+  }
+
+  async #acceptLoop(listener: Deno.Listener, writable: boolean): Promise<void> {
+    try {
+      for await (const conn of listener) {
+        if (this.#closing) {
+          conn.close();
+          continue;
+        }
+        const serving = this.#serve(conn, writable);
+        this.#serving.add(serving);
+        void serving.finally(() => this.#serving.delete(serving));
+      }
+    } catch {
+      // the listener was closed
+    }
+  }
+
+  async #serve(conn: Deno.Conn, writable: boolean): Promise<void> {
+    const o = this.#options;
+    const candidates = this.#threads.filter((t) => t.writable === writable);
+    const thread = candidates.reduce((a, b) => (b.conns < a.conns ? b : a));
+    const id = this.#nextConn++;
+    const vio = new LineVio(conn, {
+      maxLine: o.maxLine,
+      idleTimeoutMs: o.timeoutSeconds * 1000,
+    });
+    this.#conns.set(id, { vio, thread });
+    this.#connections++;
+    thread.conns++;
+    thread.post({ t: "open", conn: id, writable, secret: writable ? o.secretWr : o.secret });
+    try {
+      await vio.run((lines) => thread.request(id, lines));
+    } finally {
+      vio.close();
+      thread.post({ t: "close", conn: id });
+      thread.conns--;
+      this.#conns.delete(id);
+    }
+  }
+
+  /** A thread ends (shutdown, KILL): close its connections, unregister it, then destroy it. */
+  async #endThread(thread: HsWorkerThread): Promise<void> {
+    const i = this.#threads.indexOf(thread);
+    if (i < 0) return;
+    this.#threads.splice(i, 1);
+    for (const { vio, thread: t } of this.#conns.values()) if (t === thread) vio.close();
+    this.#ended.requests += thread.requests;
+    this.#ended.errors += thread.errors;
+    // Unregistered before destroyed (MDEV-32484).
+    this.#options.registry.removeSystem(thread);
+    await thread.stop();
+  }
+
+  /** Stop accepting on the HandlerSocket ports. */
+  async stopListening(): Promise<void> {
+    for (const { listener } of this.#listeners) {
+      try {
+        listener.close();
+      } catch {
+        // already closed
+      }
+    }
+    await Promise.all(this.#accepting);
+  }
+
+  /** Stop listening, close every connection, end every thread. Safe to call twice. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.stopListening();
+      await Promise.all([...this.#threads].map((t) => this.#endThread(t)));
+      await Promise.all([...this.#serving]);
+    })();
+    return this.#closing;
+  }
+}
