@@ -26,6 +26,7 @@ import { encodeErrPacket, PacketFramer, ProtocolError } from "./_protocol.ts";
 import type { ProcessInfo } from "../sql/types.ts";
 import { SessionSignals } from "../session/session_signals.ts";
 import { COMMAND_NAMES } from "./_command_names.ts";
+import { StatusCounters } from "../thd/status_counters.ts";
 
 /** COM_QUERY: its text is what the process list shows as Info. */
 const COM_QUERY = 0x03;
@@ -49,8 +50,6 @@ export interface ConnectionHost {
   /** Catalog epoch shared by every session thread. */
   readonly catalogEpoch: SharedArrayBuffer;
   readonly startedAt: number;
-  /** One more client command (the Questions counter). */
-  countQuestion(): void;
   /** The connection is gone: forget it. `aborted` tells how (Aborted_connects/_clients). */
   release(connection: ClientConnection, aborted: "connect" | "client" | null): void;
   /** The session on `thread` ended: the thread goes back to the thread cache. */
@@ -66,6 +65,8 @@ export class ClientConnection implements SessionThreadOwner {
   readonly connectedAt = Date.now();
   /** KILL and ALIVE flags shared with the worker (see `ControlSlot`). */
   readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
+  /** The session's status counters, kept by its worker (SHOW STATUS). */
+  readonly status = new StatusCounters();
 
   #host: ConnectionHost;
   #thread: SessionThread;
@@ -119,6 +120,7 @@ export class ClientConnection implements SessionThreadOwner {
       globals: host.globals,
       startedAt: host.startedAt,
       control: this.control.buffer as SharedArrayBuffer,
+      status: this.status.buffer,
       catalogEpoch: host.catalogEpoch,
     });
     // connect_timeout bounds the whole handshake (sql/sql_connect.cc uses it for the login).
@@ -141,7 +143,6 @@ export class ClientConnection implements SessionThreadOwner {
       this.#inFlight++;
       this.#command = payload[0] ?? -1;
       this.#commandStartedAt = Date.now();
-      this.#host.countQuestion();
       if (this.#command === 0x01) this.#quitting = true;
     }
     // `payload` is framer memory: keep a copy of the statement text, the ring copies the rest.

@@ -11,6 +11,11 @@ import { ER, MysqlError } from "../errors/mysql_error.ts";
 import type { GlobalVariables } from "../session/session_messages.ts";
 import type { ProcessInfo } from "../sql/types.ts";
 import { ThdManager } from "../thd/thd_manager.ts";
+import {
+  STATUS_COUNTER_NAMES,
+  type StatusCounters,
+  statusEntries,
+} from "../thd/status_counters.ts";
 import type { ThreadCache } from "../thread_cache/thread_cache.ts";
 import type { ClientConnection, ConnectionHost } from "./client_connection.ts";
 import type { SessionThread } from "./session_thread.ts";
@@ -32,7 +37,6 @@ export interface ConnectionRegistryOptions {
 /** Global status counters kept here (SHOW GLOBAL STATUS names). */
 interface Counters {
   Connections: number;
-  Questions: number;
   Aborted_clients: number;
   Aborted_connects: number;
   Connection_errors_max_connections: number;
@@ -48,6 +52,8 @@ export type RegisteredThd =
   & {
     readonly system?: boolean;
     readonly vio: { readonly bytesReceived: number; readonly bytesSent: number };
+    /** The session's Questions / Com_* counters (client connections keep them). */
+    readonly status?: StatusCounters;
   };
 
 /** The live connections and server-wide state. */
@@ -61,7 +67,6 @@ export class ConnectionRegistry implements ConnectionHost {
   readonly thds = new ThdManager<RegisteredThd>();
   #counters: Counters = {
     Connections: 0,
-    Questions: 0,
     Aborted_clients: 0,
     Aborted_connects: 0,
     Connection_errors_max_connections: 0,
@@ -70,6 +75,8 @@ export class ConnectionRegistry implements ConnectionHost {
   readonly statusProviders: (() => Iterable<[string, number]>)[] = [];
   #bytesReceived = 0;
   #bytesSent = 0;
+  /** Status counters (Questions, Com_*) of the sessions that ended. */
+  #endedStatus = new Float64Array(STATUS_COUNTER_NAMES.length);
   #options: ConnectionRegistryOptions;
 
   constructor(options: ConnectionRegistryOptions) {
@@ -113,14 +120,11 @@ export class ConnectionRegistry implements ConnectionHost {
     this.#counters.Connection_errors_max_connections++;
   }
 
-  countQuestion(): void {
-    this.#counters.Questions++;
-  }
-
   release(connection: ClientConnection, aborted: "connect" | "client" | null): void {
     if (this.thds.find(connection.id) !== connection) return;
     this.#bytesReceived += connection.vio.bytesReceived;
     this.#bytesSent += connection.vio.bytesSent;
+    connection.status.addTo(this.#endedStatus);
     if (aborted === "connect") this.#counters.Aborted_connects++;
     if (aborted === "client") this.#counters.Aborted_clients++;
     // Last: leaving the registry may wake a shutdown waiting for it to drain.
@@ -155,7 +159,9 @@ export class ConnectionRegistry implements ConnectionHost {
         return Promise.resolve(undefined);
       }
       case "globalStatus":
-        return Promise.resolve(this.globalStatus());
+        return Promise.resolve(
+          args[0] === "session" ? this.sessionStatus(from) : this.globalStatus(),
+        );
       case "setGlobalVariable": {
         const [name, value] = args as [string, string | number];
         this.setGlobalVariable(name, value);
@@ -207,9 +213,22 @@ export class ConnectionRegistry implements ConnectionHost {
       ["Bytes_sent", sent],
     ]);
     for (const [name, value] of Object.entries(this.#counters)) status.set(name, value);
+    const sums = this.#endedStatus.slice();
+    this.thds.forEach((c) => c.status?.addTo(sums));
+    for (const [name, value] of statusEntries(sums)) status.set(name, value);
     for (const provider of this.statusProviders) {
       for (const [name, value] of provider()) status.set(name, value);
     }
+    return status;
+  }
+
+  /** SHOW SESSION STATUS: the global values, with the session's own counters and bytes in
+   * place of the global ones (as MySQL shows the global-only counters in session scope). */
+  sessionStatus(connection: ClientConnection): Map<string, string | number> {
+    const status = this.globalStatus();
+    status.set("Bytes_received", connection.vio.bytesReceived);
+    status.set("Bytes_sent", connection.vio.bytesSent);
+    for (const [name, value] of statusEntries(connection.status.values)) status.set(name, value);
     return status;
   }
 

@@ -10,6 +10,7 @@ import { openEngine } from "../sql/engine.ts";
 import type { ServerLink, SessionIdentity, SqlSession } from "../sql/types.ts";
 import { openStoreConnection } from "../store/store.ts";
 import { SessionSignals } from "./session_signals.ts";
+import type { StatusCounters } from "../thd/status_counters.ts";
 import { SERVER_VERSION } from "../version.ts";
 import type { AccountLookup, SessionServices, StoredAccount } from "./session_services.ts";
 
@@ -60,11 +61,19 @@ class StoreAccountLookup implements AccountLookup {
 /**
  * Make the session's waits (SLEEP, lock waits, long statements) end on KILL and on a client
  * that is gone. The engine's sessions offer `attachSignals`; the `SqlSession` contract does not
- * name it (yet), hence the optional call.
+ * name it (yet), hence the optional call. Its statements count in the connection's `status`.
  */
-function attachSignals(session: SqlSession, control: Int32Array): void {
-  const target = session as SqlSession & { attachSignals?(signals: SessionSignals): void };
+function attachSignals(
+  session: SqlSession,
+  control: Int32Array,
+  status: StatusCounters | undefined,
+): void {
+  const target = session as SqlSession & {
+    attachSignals?(signals: SessionSignals): void;
+    status?: StatusCounters | null;
+  };
   target.attachSignals?.(new SessionSignals(control));
+  if (status && "status" in target) target.status = status;
 }
 
 /** Open the engine and account store of `datadir`. */
@@ -85,9 +94,14 @@ export function openSessionServices(options: OpenSessionServicesOptions): Opened
   return {
     accounts,
     engine: {
-      openSession(identity: SessionIdentity, link: ServerLink, control: Int32Array): SqlSession {
+      openSession(
+        identity: SessionIdentity,
+        link: ServerLink,
+        control: Int32Array,
+        status?: StatusCounters,
+      ): SqlSession {
         const session = engine.openSession(identity, link, options.globals);
-        attachSignals(session, control);
+        attachSignals(session, control, status);
         return session;
       },
     },

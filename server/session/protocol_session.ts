@@ -35,6 +35,8 @@ import {
 import type { SessionServices } from "./session_services.ts";
 import type { RpcReply } from "./worker_channel.ts";
 import { WorkerServerLink } from "./worker_server_link.ts";
+import { countCommand } from "./command_counters.ts";
+import { StatusCounters } from "../thd/status_counters.ts";
 
 /** ER_MALFORMED_PACKET: a command payload the decoder rejected. */
 const ER_MALFORMED_PACKET = 1835;
@@ -49,6 +51,8 @@ export interface ProtocolSessionOptions {
   startedAt: number;
   /** Shared control array (KILL flag). */
   control: Int32Array;
+  /** The session's status counters (shared with the main thread). */
+  status?: StatusCounters;
   services: SessionServices;
   /** Send a message to the main thread. */
   post: (message: FromWorker) => void;
@@ -63,6 +67,8 @@ export class ProtocolSession {
   readonly globals: GlobalVariables;
   readonly startedAt: number;
   readonly control: Int32Array;
+  /** Questions, Queries, Com_* of this session. */
+  readonly status: StatusCounters;
   readonly services: SessionServices;
   readonly link: WorkerServerLink;
   /** Replies of the current command. */
@@ -100,6 +106,7 @@ export class ProtocolSession {
     this.globals = options.globals;
     this.startedAt = options.startedAt;
     this.control = options.control;
+    this.status = options.status ?? new StatusCounters();
     this.services = options.services;
     this.#post = options.post;
     this.link = new WorkerServerLink(this.#post, options.rpcReply);
@@ -151,7 +158,7 @@ export class ProtocolSession {
       this.statements.closeAll();
       this.sql.reset(identity);
     } else {
-      this.sql = this.services.engine.openSession(identity, this.link, this.control);
+      this.sql = this.services.engine.openSession(identity, this.link, this.control, this.status);
     }
     this.#reportedDb = identity.db;
     this.#post({
@@ -215,6 +222,7 @@ export class ProtocolSession {
       this.#endKilled();
       return;
     }
+    countCommand(this.status, payload[0] ?? -1);
     const handler = COMMAND_TABLE[payload[0] ?? -1] ?? comUnknown;
     try {
       await handler(this, payload);

@@ -15,6 +15,7 @@ import { ER, MysqlError } from "../errors/mysql_error.ts";
 import type { StatementResult } from "../sql/types.ts";
 import { mayChangeVariables } from "./prepared_statement_registry.ts";
 import type { ProtocolSession } from "./protocol_session.ts";
+import { countExtraStatement } from "./command_counters.ts";
 
 /** The engine session of a logged-in client. */
 function sqlOf(session: ProtocolSession) {
@@ -58,6 +59,7 @@ export async function comQuery(session: ProtocolSession, payload: Uint8Array): P
   const last = statements.length - 1;
   for (let i = 0; i <= last; i++) {
     session.checkKilled();
+    if (i > 0) countExtraStatement(session.status);
     const result = await sql.execute(statements[i]!);
     writeStatementResult(session, result, i < last ? SERVER_MORE_RESULTS_EXISTS : 0);
   }

@@ -78,6 +78,8 @@ export type ToWorker =
     startedAt: number;
     /** Shared control array (see `ControlSlot`). */
     control: SharedArrayBuffer;
+    /** The session's status counters (`StatusCounters`), read by the main thread. */
+    status: SharedArrayBuffer;
     /** Catalog epoch shared by all workers (the engine reloads its catalog when it moves). */
     catalogEpoch: SharedArrayBuffer;
   }

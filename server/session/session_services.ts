@@ -5,12 +5,18 @@
  */
 
 import type { ServerLink, SessionIdentity, SqlSession } from "../sql/types.ts";
+import type { StatusCounters } from "../thd/status_counters.ts";
 
 /** The SQL engine as a session worker uses it. */
 export interface SessionEngine {
   /** A new engine session for an authenticated client; its waits watch `control` (the KILL
-   * and ALIVE slots of `session_messages.ts`). */
-  openSession(identity: SessionIdentity, link: ServerLink, control: Int32Array): SqlSession;
+   * and ALIVE slots of `session_messages.ts`); its statements count in `status` (Com_*). */
+  openSession(
+    identity: SessionIdentity,
+    link: ServerLink,
+    control: Int32Array,
+    status?: StatusCounters,
+  ): SqlSession;
 }
 
 /** An account's stored credentials, as authentication needs them. */

@@ -16,6 +16,7 @@ import { type OpenedServices, openSessionServices } from "./open_session_service
 import { ProtocolSession } from "./protocol_session.ts";
 import type { FromWorker, ToWorker } from "./session_messages.ts";
 import { WorkerChannel } from "./worker_channel.ts";
+import { StatusCounters } from "../thd/status_counters.ts";
 
 let channel: WorkerChannel | null = null;
 
@@ -45,6 +46,7 @@ function openSession(message: Extract<ToWorker, { t: "open" }>): void {
     globals: message.globals,
     startedAt: message.startedAt,
     control,
+    status: new StatusCounters(message.status),
     services,
     post,
     rpcReply: (id) => channel!.rpcReply(id),

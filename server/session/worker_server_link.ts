@@ -40,8 +40,8 @@ export class WorkerServerLink implements ServerLink {
     return this.#call("kill", [id, options]);
   }
 
-  globalStatus(): Promise<Map<string, string | number>> {
-    return this.#call("globalStatus", []);
+  globalStatus(scope: "global" | "session" = "global"): Promise<Map<string, string | number>> {
+    return this.#call("globalStatus", [scope]);
   }
 
   setGlobalVariable(name: string, value: string | number): Promise<void> {

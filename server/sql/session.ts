@@ -41,6 +41,8 @@ import type { TableAccess } from "./plan.ts";
 import type { LockTable } from "../locks/lock_table.ts";
 import { MdlMode, SessionLocks, type TableLockRequest } from "../locks/mod.ts";
 import { endsSession, type SessionSignals, SessionState } from "../session/session_signals.ts";
+import type { StatusCounters } from "../thd/status_counters.ts";
+import { sqlCommandSlot } from "./sql_command.ts";
 import {
   checkAccess,
   checkDatabaseVisible,
@@ -94,6 +96,8 @@ export class Session implements SqlSession, CompileContext {
   signals: SessionSignals | null = null;
   /** Metadata, LOCK TABLES and user locks; null when the engine has no lock table. */
   readonly locks: SessionLocks | null;
+  /** The session's status counters (Com_*), when a client connection keeps them. */
+  status: StatusCounters | null = null;
   #now: Date | null = null;
   #autocommit = true;
   #sqlMode = "";
@@ -215,6 +219,7 @@ export class Session implements SqlSession, CompileContext {
       throw err;
     };
     this.signals?.setState(SessionState.EXECUTING);
+    this.status?.count(sqlCommandSlot(tokens));
     try {
       if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
       const r = f();

@@ -196,8 +196,12 @@ function showVariables(s: Session, c: TokenCursor, scope: "global" | "session"):
   return filtered(s, c, metas(["Variable_name", "Value"]), list);
 }
 
-async function showStatus(s: Session, c: TokenCursor): Promise<StatementResult> {
-  const status = await s.link.globalStatus();
+async function showStatus(
+  s: Session,
+  c: TokenCursor,
+  scope: "global" | "session",
+): Promise<StatementResult> {
+  const status = await s.link.globalStatus(scope);
   const list = [...status.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) =>
     [k, String(v)] as SqlValue[]
   );
@@ -351,7 +355,7 @@ export function showStatement(s: Session, c: TokenCursor): Outcome {
   }
   if (c.acceptWord("CREATE")) return showCreate(s, c);
   if (c.acceptWord("VARIABLES")) return showVariables(s, c, scope);
-  if (c.acceptWord("STATUS")) return showStatus(s, c);
+  if (c.acceptWord("STATUS")) return showStatus(s, c, scope);
   if (c.acceptWord("TABLE", "STATUS")) return showTableStatus(s, c);
   if (c.acceptWord("WARNINGS")) return showWarnings(s, c, false);
   if (c.acceptWord("ERRORS")) return showWarnings(s, c, true);

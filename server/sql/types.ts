@@ -87,8 +87,9 @@ export interface ServerLink {
     id: number,
     options: { queryOnly: boolean; byUser: string; canKillAny: boolean },
   ): Promise<void>;
-  /** Global status counters by MySQL name (Uptime, Threads_connected, ...). */
-  globalStatus(): Promise<Map<string, string | number>>;
+  /** Status counters by MySQL name (Uptime, Threads_connected, ...); with "session" the
+   * session's own counters (Questions, Com_*, Bytes_*) replace the global ones. */
+  globalStatus(scope?: "global" | "session"): Promise<Map<string, string | number>>;
   /** Set a global system variable; the main thread validates and broadcasts it. */
   setGlobalVariable(name: string, value: string | number): Promise<void>;
   /** Ask for shutdown (SHUTDOWN statement / COM_SHUTDOWN). */
