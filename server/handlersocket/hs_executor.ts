@@ -38,6 +38,7 @@ const encoder = new TextEncoder();
 /** A token as a statement parameter: UTF-8 text when it is, bytes otherwise. */
 export function tokenValue(t: HsToken): SqlValue {
   if (t === null) return null;
+  if (t.length < 32 && t.every((b) => b < 0x80)) return String.fromCharCode(...t);
   try {
     return utf8.decode(t);
   } catch {
@@ -185,28 +186,33 @@ export class HsExecutor {
 
   /** Up to `max` rows of one key lookup in index order, with the filters applied. */
   async #scan(index: HsIndex, req: HsFind, keys: HsToken[], columns: string[], max: number) {
-    const { where, params } = keyCondition(index, req.op, keys);
-    const desc = req.op === "<" || req.op === "<=";
-    const order = [...index.keyParts, ...index.rowKey.filter((c) => !index.keyParts.includes(c))]
-      .map((c) => `${ident(c)}${desc ? " DESC" : ""}`).join(", ");
-    const tests = req.filters.map((f) => `${ident(index.fcolumns[f.column]!)} ${sqlOp(f.op)} ?`);
+    const keyParams = keyParameters(req.op, keys);
     const testParams = req.filters.map((f) => tokenValue(f.value));
-    const list = columns.map(ident).join(", ");
-    if (!req.filters.some((f) => f.type === "W")) {
-      const cond = [where, ...tests].join(" AND ");
-      const sql = `SELECT ${list} FROM ${tableName(index)} WHERE ${cond} ORDER BY ${order} LIMIT ?`;
-      const r = await this.#run(sql, [...params, ...testParams, max]);
+    const withW = req.filters.some((f) => f.type === "W");
+    // `=` on every part of a unique key finds at most one row: no ORDER BY / LIMIT needed.
+    const single = !withW && req.op === "=" && index.uniqueKey && req.filters.length === 0 &&
+      keys.length === index.keyParts.length && keys.every((k) => k !== null);
+    const shape = `${req.op}${keys.length}${single ? "s" : ""}|${columns.length}|${
+      req.filters.map((f) => f.type + f.op + f.column).join(",")
+    }`;
+    let sql = index.shapes.get(shape);
+    if (sql === undefined) {
+      sql = scanSql(index, req, keys.length, columns, single, withW);
+      index.shapes.set(shape, sql);
+    }
+    if (single) {
+      const r = await this.#run(sql, keyParams);
+      return { rows: r.kind === "rows" ? r.rows : [], stopped: false };
+    }
+    if (!withW) {
+      const r = await this.#run(sql, [...keyParams, ...testParams, max]);
       return { rows: r.kind === "rows" ? r.rows : [], stopped: false };
     }
     // A `W` filter ends the loop at the first row that fails it: read the filter results as
     // columns, in pages, and apply the filters in request order.
-    const flags = tests.map((t) => `(${t})`).join(", ");
-    const sql = `SELECT ${list}, ${flags} FROM ${
-      tableName(index)
-    } WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     const rows: SqlValue[][] = [];
     for (let offset = 0;; offset += PAGE) {
-      const r = await this.#run(sql, [...testParams, ...params, PAGE, offset]);
+      const r = await this.#run(sql, [...testParams, ...keyParams, PAGE, offset]);
       const page = r.kind === "rows" ? r.rows : [];
       for (const row of page) {
         const verdict = filterVerdict(req.filters.map((f) => f.type), row.slice(columns.length));
@@ -260,24 +266,52 @@ function sqlOp(op: string): string {
   return op === "=" ? "<=>" : op;
 }
 
-/** The index-order condition of a find: equality on a prefix, or a lexicographic range. */
-function keyCondition(index: HsIndex, op: string, keys: HsToken[]) {
-  const parts = index.keyParts.slice(0, keys.length).map(ident);
-  const values = keys.map(tokenValue);
-  if (op === "=") {
-    return { where: parts.map((p) => `${p} <=> ?`).join(" AND "), params: values };
+/** The SQL of one request shape (its parameters: see `#scan`). */
+function scanSql(
+  index: HsIndex,
+  req: HsFind,
+  keyCount: number,
+  columns: string[],
+  single: boolean,
+  withW: boolean,
+): string {
+  const where = keyCondition(index, req.op, keyCount);
+  const list = columns.map(ident).join(", ");
+  const from = `FROM ${tableName(index)} WHERE ${where}`;
+  if (single) return `SELECT ${list} ${from}`;
+  const desc = req.op === "<" || req.op === "<=";
+  const order = [...index.keyParts, ...index.rowKey.filter((c) => !index.keyParts.includes(c))]
+    .map((c) => `${ident(c)}${desc ? " DESC" : ""}`).join(", ");
+  const tests = req.filters.map((f) => `${ident(index.fcolumns[f.column]!)} ${sqlOp(f.op)} ?`);
+  if (!withW) {
+    return `SELECT ${list} ${[from, ...tests].join(" AND ")} ORDER BY ${order} LIMIT ?`;
   }
-  // (k1, k2) > (a, b)  ==  k1 > a OR (k1 = a AND k2 > b); the last part takes `op` itself.
-  const strict = op.length === 1 ? op : op[0]!;
+  const flags = tests.map((t) => `(${t})`).join(", ");
+  return `SELECT ${list}, ${flags} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`;
+}
+
+/** The index-order condition of a find: equality on a prefix, or a lexicographic range:
+ * (k1, k2) > (a, b) is k1 > a OR (k1 = a AND k2 > b); the last part takes `op` itself. */
+function keyCondition(index: HsIndex, op: string, keyCount: number): string {
+  const parts = index.keyParts.slice(0, keyCount).map(ident);
+  if (op === "=") return parts.map((p) => `${p} <=> ?`).join(" AND ");
+  const strict = op[0]!;
   const terms: string[] = [];
-  const params: SqlValue[] = [];
   for (let i = 0; i < parts.length; i++) {
     const eq = parts.slice(0, i).map((p) => `${p} = ?`);
     const last = i === parts.length - 1 ? op : strict;
     terms.push(`(${[...eq, `${parts[i]} ${last} ?`].join(" AND ")})`);
-    params.push(...values.slice(0, i), values[i]!);
   }
-  return { where: `(${terms.join(" OR ")})`, params };
+  return `(${terms.join(" OR ")})`;
+}
+
+/** The parameters of `keyCondition`, in its placeholder order. */
+function keyParameters(op: string, keys: HsToken[]): SqlValue[] {
+  const values = keys.map(tokenValue);
+  if (op === "=") return values;
+  const params: SqlValue[] = [];
+  for (let i = 0; i < values.length; i++) params.push(...values.slice(0, i), values[i]!);
+  return params;
 }
 
 /** Apply filter results in request order: a failed F skips the row, a failed W stops. */

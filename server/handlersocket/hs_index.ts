@@ -24,6 +24,10 @@ export interface HsIndex {
   rowKeyIsAll: boolean;
   /** The AUTO_INCREMENT column, if any. */
   autoColumn: string | null;
+  /** True when the index is unique with NOT NULL parts: `=` on every part finds one row. */
+  uniqueKey: boolean;
+  /** SQL text of each request shape, built once (see hs_executor.ts). */
+  shapes: Map<string, string>;
 }
 
 /** Why an open_index failed, as the original's error words. */
@@ -92,16 +96,19 @@ export async function openIndex(
       return name;
     });
   };
+  const opened = keys.get(wanted)!;
   const unique = keys.get("PRIMARY") ??
     [...keys.values()].find((k) => k.unique && k.parts.every((p) => notNull.has(p)));
   return {
     db,
     table,
-    keyParts: keys.get(wanted)!.parts,
+    keyParts: opened.parts,
     columns: pick(columnList),
     fcolumns: pick(filterList),
     rowKey: unique ? unique.parts : all,
     rowKeyIsAll: !unique,
     autoColumn: autoColumn ? text(autoColumn[0]) : null,
+    uniqueKey: opened.unique && opened.parts.every((p) => notNull.has(p)),
+    shapes: new Map(),
   };
 }

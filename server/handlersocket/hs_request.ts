@@ -60,13 +60,26 @@ const text = new TextDecoder();
 
 /** A token as text ("" for NULL). */
 export function tokenText(t: HsToken | undefined): string {
-  return t ? text.decode(t) : "";
+  if (!t) return "";
+  // Most tokens are short ASCII (commands, operators, numbers): skip the decoder for them.
+  if (t.length <= 16) {
+    let ascii = true;
+    for (let i = 0; i < t.length; i++) if (t[i]! >= 0x80) ascii = false;
+    if (ascii) return String.fromCharCode(...t);
+  }
+  return text.decode(t);
 }
 
 /** A decimal number as the original reads it (atoi: leading digits, else 0). */
 export function tokenNumber(t: HsToken | undefined): number {
-  const m = /^\s*([+-]?\d+)/.exec(tokenText(t));
-  return m ? Number(m[1]) : 0;
+  if (!t) return 0;
+  let i = 0;
+  while (i < t.length && (t[i] === 0x20 || t[i] === 0x09)) i++;
+  let sign = 1;
+  if (t[i] === 0x2d || t[i] === 0x2b) sign = t[i++] === 0x2d ? -1 : 1;
+  let n = 0;
+  while (i < t.length && t[i]! >= 0x30 && t[i]! <= 0x39) n = n * 10 + (t[i++]! - 0x30);
+  return sign * n;
 }
 
 function error(word: string): HsParsed {

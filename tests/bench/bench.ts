@@ -5,7 +5,8 @@
  * time) and a connect + `SELECT 1` + disconnect loop. Prints a table and appends it, with the
  * exact commands, to BENCHMARKS.md. Options: `--time=SECONDS` (default 10),
  * `--table-size=N` (default 10000), `--targets=mydeno,mariadb`, `--no-record`.
- * `--lifecycle` runs the connection-lifecycle benchmark instead (lifecycle_bench.ts).
+ * `--lifecycle` runs the connection-lifecycle benchmark instead (lifecycle_bench.ts),
+ * `--handlersocket` the HandlerSocket one (hs_bench.ts).
  */
 
 import { parseArgs } from "node:util";
@@ -19,6 +20,7 @@ import type { SysbenchWorkload } from "./sysbench_run.ts";
 import { connectLoop } from "./connect_loop.ts";
 import { formatReport } from "./report.ts";
 import { lifecycleMain } from "./lifecycle_bench.ts";
+import { hsBenchMain } from "./hs_bench.ts";
 import type { BenchRow } from "./report.ts";
 
 const CONNECT_MAX_ITERATIONS = 20_000;
@@ -139,6 +141,10 @@ function commandsText(cfg: BenchConfig): string[] {
 }
 
 async function main(): Promise<void> {
+  if (Deno.args.includes("--handlersocket")) {
+    await hsBenchMain(Deno.args);
+    return;
+  }
   if (Deno.args.includes("--lifecycle")) {
     await lifecycleMain(Deno.args.filter((a) => a !== "--lifecycle"));
     return;

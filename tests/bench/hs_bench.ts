@@ -1,0 +1,184 @@
+/**
+ * `deno task bench --handlersocket`: HandlerSocket find-by-primary-key throughput of mydeno and
+ * of MariaDB's own handlersocket.so (Debian's mariadb-server) on the same box and data, with 1
+ * and 8 connections and with 8 connections × 16 pipelined requests; and mydeno's SQL point
+ * select (sysbench oltp_point_select, prepared, 8 threads) on the same server for the
+ * HandlerSocket / SQL ratio. Not a test: it prints numbers and appends them to BENCHMARKS.md.
+ * Options: `--time=SECONDS` (default 10), `--rows=N` (default 10000), `--targets=...`,
+ * `--no-record`.
+ */
+
+import { parseArgs } from "node:util";
+import mysql from "mysql2/promise";
+import { freePort, startServer } from "../helpers/server_process.ts";
+import type { ServerProcess, TestTarget } from "../helpers/server_process.ts";
+import { repoRoot } from "../helpers/paths.ts";
+import { parseQps, runSysbench } from "./sysbench_run.ts";
+import { HsClient } from "../handlersocket/_hs_client.ts";
+
+const SECRET = "benchsecret";
+const THREADS = 4;
+
+interface HsLoad {
+  name: string;
+  connections: number;
+  pipeline: number;
+}
+
+const LOADS: HsLoad[] = [
+  { name: "find by PK, 1 connection", connections: 1, pipeline: 1 },
+  { name: "find by PK, 8 connections", connections: 8, pipeline: 1 },
+  { name: "find by PK, 8 connections × 16 pipelined", connections: 8, pipeline: 16 },
+];
+
+async function hsServer(target: TestTarget) {
+  const rd = freePort();
+  const options = [
+    `--loose-handlersocket-port=${rd}`,
+    `--loose-handlersocket-threads=${THREADS}`,
+    `--loose-handlersocket-plain-secret=${SECRET}`,
+  ];
+  if (target === "mariadb") {
+    options.push("--plugin-load-add=handlersocket.so", "--plugin-maturity=beta");
+  }
+  const srv = await startServer({ target, options, lifetimeMs: 30 * 60_000 });
+  return { srv, rd };
+}
+
+async function loadData(srv: ServerProcess, rows: number): Promise<void> {
+  const c = await mysql.createConnection({ host: srv.host, port: srv.port, user: "root" });
+  await c.query("CREATE DATABASE sbtest");
+  await c.query(
+    "CREATE TABLE sbtest.sbtest1 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL " +
+      "DEFAULT 0, c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k))",
+  );
+  for (let start = 1; start <= rows; start += 1000) {
+    const values: string[] = [];
+    for (let id = start; id < Math.min(start + 1000, rows + 1); id++) {
+      values.push(`(${id}, ${(id * 7919) % rows}, '${"c".repeat(119)}', '${"p".repeat(59)}')`);
+    }
+    await c.query(`INSERT INTO sbtest.sbtest1 (id, k, c, pad) VALUES ${values.join(",")}`);
+  }
+  await c.end();
+}
+
+/** Requests per second of `load` for `seconds`. */
+async function runLoad(port: number, load: HsLoad, rows: number, seconds: number) {
+  const clients: HsClient[] = [];
+  for (let i = 0; i < load.connections; i++) {
+    const c = await HsClient.connect(port);
+    const answers = await c.ask(
+      `A\t1\t${SECRET}`,
+      "P\t1\tsbtest\tsbtest1\tPRIMARY\tid,k,c,pad",
+    );
+    if (answers.join() !== "0\t1,0\t1") throw new Error(`Cannot open index: ${answers}`);
+    clients.push(c);
+  }
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(clients.map(async (c) => {
+    while (performance.now() < end) {
+      let batch = "";
+      for (let i = 0; i < load.pipeline; i++) {
+        batch += `1\t=\t1\t${1 + Math.floor(Math.random() * rows)}\n`;
+      }
+      await c.write(batch);
+      for (let i = 0; i < load.pipeline; i++) {
+        const line = await c.readLine();
+        if (line === null || line[0] !== 0x30) throw new Error("HandlerSocket find failed");
+      }
+      done += load.pipeline;
+    }
+  }));
+  for (const c of clients) c[Symbol.dispose]();
+  return done / seconds;
+}
+
+async function sqlPointSelect(srv: ServerProcess, rows: number, seconds: number) {
+  const r = await runSysbench(srv, {
+    script: "oltp_point_select",
+    threads: 8,
+    psMode: "auto",
+    seconds,
+    tableSize: rows,
+  }, "run");
+  return parseQps(r);
+}
+
+function table(results: Map<string, Record<TestTarget, number | undefined>>): string {
+  const lines = [
+    "| workload | mydeno qps | MariaDB qps | mydeno / MariaDB |",
+    "| --- | ---: | ---: | ---: |",
+  ];
+  for (const [name, r] of results) {
+    const ratio = r.mydeno && r.mariadb ? (r.mydeno / r.mariadb).toFixed(2) : "-";
+    lines.push(
+      `| ${name} | ${r.mydeno?.toFixed(0) ?? "-"} | ${r.mariadb?.toFixed(0) ?? "-"} | ${ratio} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Entry point (`deno task bench --handlersocket ...`). */
+export async function hsBenchMain(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      handlersocket: { type: "boolean", default: true },
+      time: { type: "string", default: "10" },
+      rows: { type: "string", default: "10000" },
+      targets: { type: "string", default: "mydeno,mariadb" },
+      "no-record": { type: "boolean", default: false },
+    },
+  });
+  const seconds = Number(values.time);
+  const rows = Number(values.rows);
+  const results = new Map<string, Record<TestTarget, number | undefined>>();
+  for (
+    const l of [...LOADS.map((x) => x.name), "SQL point select (sysbench, prepared, 8 threads)"]
+  ) {
+    results.set(l, { mydeno: undefined, mariadb: undefined });
+  }
+  for (const target of values.targets.split(",") as TestTarget[]) {
+    const { srv, rd } = await hsServer(target);
+    await using _srv = srv;
+    await loadData(srv, rows);
+    for (const load of LOADS) {
+      const qps = await runLoad(rd, load, rows, seconds);
+      results.get(load.name)![target] = qps;
+      console.log(`${target}: ${load.name}: ${qps.toFixed(0)} qps`);
+    }
+    const sql = await sqlPointSelect(srv, rows, seconds);
+    results.get("SQL point select (sysbench, prepared, 8 threads)")![target] = sql;
+    console.log(`${target}: SQL point select: ${sql.toFixed(0)} qps`);
+  }
+  const r = (name: string) => results.get(name)!.mydeno ?? 0;
+  const hsOverSql = r(LOADS[1]!.name) /
+    (r("SQL point select (sysbench, prepared, 8 threads)") || 1);
+  const section = [
+    `## ${
+      new Date().toISOString().slice(0, 19)
+    }Z: HandlerSocket, mydeno vs MariaDB handlersocket.so`,
+    "",
+    `Machine: 2 cores, Deno ${Deno.version.deno}. ${rows} rows of sysbench's sbtest1; each request`,
+    `finds one random id through PRIMARY and returns id,k,c,pad; handlersocket_threads=${THREADS}`,
+    "on both servers; the client is Deno (tests/bench/hs_bench.ts) on the same 2 cores.",
+    "",
+    table(results),
+    "",
+    `mydeno HandlerSocket (8 connections) / mydeno SQL point select (8 threads): ${
+      hsOverSql.toFixed(2)
+    }`,
+    "",
+    "```sh",
+    `deno task bench --handlersocket --time=${seconds} --rows=${rows}`,
+    "```",
+    "",
+  ].join("\n");
+  console.log(section);
+  if (!values["no-record"]) {
+    await Deno.writeTextFile(`${repoRoot()}/BENCHMARKS.md`, "\n" + section, { append: true });
+  }
+}
+
+if (import.meta.main) await hsBenchMain(Deno.args);
