@@ -49,6 +49,8 @@ export interface ConnectionHost {
   readonly globals: GlobalVariables;
   /** Catalog epoch shared by every session thread. */
   readonly catalogEpoch: SharedArrayBuffer;
+  /** The lock table shared by every session thread (server/locks). */
+  readonly lockTable: SharedArrayBuffer;
   readonly startedAt: number;
   /** The connection is gone: forget it. `aborted` tells how (Aborted_connects/_clients). */
   release(connection: ClientConnection, aborted: "connect" | "client" | null): void;
@@ -122,6 +124,7 @@ export class ClientConnection implements SessionThreadOwner {
       control: this.control.buffer as SharedArrayBuffer,
       status: this.status.buffer,
       catalogEpoch: host.catalogEpoch,
+      lockTable: host.lockTable,
     });
     // connect_timeout bounds the whole handshake (sql/sql_connect.cc uses it for the login).
     const connectTimeout = Number(host.globals.get("connect_timeout") ?? 10);

@@ -17,6 +17,7 @@ import {
   statusEntries,
 } from "../thd/status_counters.ts";
 import type { ThreadCache } from "../thread_cache/thread_cache.ts";
+import { createLockTableBuffer, LockTable } from "../locks/mod.ts";
 import type { ClientConnection, ConnectionHost } from "./client_connection.ts";
 import type { SessionThread } from "./session_thread.ts";
 
@@ -62,6 +63,9 @@ export class ConnectionRegistry implements ConnectionHost {
   readonly globals: GlobalVariables;
   readonly startedAt = Date.now();
   readonly catalogEpoch = new SharedArrayBuffer(4);
+  /** Metadata, LOCK TABLES and user locks of every session (server/locks). */
+  readonly lockTable: SharedArrayBuffer;
+  #locks: LockTable;
 
   /** The Global THD manager: every live session. */
   readonly thds = new ThdManager<RegisteredThd>();
@@ -82,6 +86,10 @@ export class ConnectionRegistry implements ConnectionHost {
   constructor(options: ConnectionRegistryOptions) {
     this.datadir = options.datadir;
     this.globals = new Map(options.globals);
+    // One owner record per session: room for max_connections (+1 for SUPER) and then some.
+    const owners = Math.max(1024, Number(options.globals.get("max_connections") ?? 151) + 64);
+    this.lockTable = createLockTableBuffer({ owners });
+    this.#locks = new LockTable(this.lockTable);
     this.#options = options;
   }
 
@@ -125,6 +133,8 @@ export class ConnectionRegistry implements ConnectionHost {
     this.#bytesReceived += connection.vio.bytesReceived;
     this.#bytesSent += connection.vio.bytesSent;
     connection.status.addTo(this.#endedStatus);
+    // The worker released them when its session ended; a worker that died did not.
+    this.#locks.releaseConnection(connection.id);
     if (aborted === "connect") this.#counters.Aborted_connects++;
     if (aborted === "client") this.#counters.Aborted_clients++;
     // Last: leaving the registry may wake a shutdown waiting for it to drain.

@@ -25,6 +25,8 @@ export interface OpenSessionServicesOptions {
   datadir: string;
   /** Catalog epoch shared by every worker (SharedArrayBuffer of Int32 slots). */
   catalogEpoch: SharedArrayBuffer;
+  /** The server's lock table, shared by every worker. */
+  lockTable: SharedArrayBuffer;
   /** The global variables as this worker knows them now. */
   globals: () => ReadonlyMap<string, string | number>;
 }
@@ -83,6 +85,7 @@ export function openSessionServices(options: OpenSessionServicesOptions): Opened
     path,
     serverVersion: SERVER_VERSION,
     catalogEpoch: new Int32Array(options.catalogEpoch),
+    lockTable: options.lockTable,
   });
   let accounts: StoreAccountLookup;
   try {

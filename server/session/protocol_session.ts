@@ -138,6 +138,8 @@ export class ProtocolSession {
   #authenticate(step: () => boolean): void {
     try {
       this.#authenticating = !step();
+      // The handshake's database is chosen after login: the process list shows it at once.
+      if (!this.#authenticating) this.#reportDb();
       this.flush(!this.#authenticating);
     } catch (error) {
       this.writeError(error);

@@ -82,6 +82,8 @@ export type ToWorker =
     status: SharedArrayBuffer;
     /** Catalog epoch shared by all workers (the engine reloads its catalog when it moves). */
     catalogEpoch: SharedArrayBuffer;
+    /** The server's lock table (metadata, LOCK TABLES and user locks), shared by all workers. */
+    lockTable: SharedArrayBuffer;
   }
   /** One client packet. */
   | { t: "packet"; seq: number; payload: Uint8Array }

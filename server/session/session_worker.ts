@@ -36,6 +36,7 @@ function openSession(message: Extract<ToWorker, { t: "open" }>): void {
   services ??= openSessionServices({
     datadir: message.datadir,
     catalogEpoch: message.catalogEpoch,
+    lockTable: message.lockTable,
     globals: () => globals,
   });
   const control = new Int32Array(message.control);
