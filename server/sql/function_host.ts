@@ -40,4 +40,6 @@ export interface FunctionHost {
   isUsedLock(name: string | null): number | null;
   /** RELEASE_ALL_LOCKS(): the number of locks released. */
   releaseAllLocks(): number;
+  /** The rows of information_schema.PROCESSLIST as JSON (see processlist_view.ts). */
+  processListJson(): string;
 }

@@ -4,6 +4,7 @@
  * whichever session is running on the connection. Date functions are in date_functions.ts.
  */
 
+import { PROCESSLIST_FUNCTION } from "../store/information_schema_views.ts";
 import type { FunctionGuard } from "./function_guard.ts";
 import { createHash } from "node:crypto";
 import type { FunctionHost } from "./function_host.ts";
@@ -402,6 +403,11 @@ export function registerMysqlFunctions(guard: FunctionGuard, host: () => Functio
     SCAN_CHECK_FUNCTION,
     { deterministic: false },
     () => guard.scanCheck(() => host().checkInterrupt()),
+  );
+  guard.register(
+    PROCESSLIST_FUNCTION,
+    { deterministic: false },
+    () => host().processListJson(),
   );
   guard.register(
     "regexp",

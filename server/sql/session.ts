@@ -43,11 +43,13 @@ import { MdlMode, SessionLocks, type TableLockRequest } from "../locks/mod.ts";
 import { endsSession, type SessionSignals, SessionState } from "../session/session_signals.ts";
 import type { StatusCounters } from "../thd/status_counters.ts";
 import { sqlCommandSlot } from "./sql_command.ts";
+import { markProcessListReader, processListJson, readsProcessList } from "./processlist_view.ts";
 import {
   checkAccess,
   checkDatabaseVisible,
   checkTableVisible,
   missingTableError,
+  privilegesOf,
 } from "./privilege_checks.ts";
 
 /** What a session shares with its engine. */
@@ -98,6 +100,8 @@ export class Session implements SqlSession, CompileContext {
   readonly locks: SessionLocks | null;
   /** The session's status counters (Com_*), when a client connection keeps them. */
   status: StatusCounters | null = null;
+  /** The process list fetched for the running statement (information_schema.PROCESSLIST). */
+  processListJson = "[]";
   #now: Date | null = null;
   #autocommit = true;
   #sqlMode = "";
@@ -290,15 +294,34 @@ export class Session implements SqlSession, CompileContext {
     return Number(this.vars.get("lock_wait_timeout") ?? 31536000);
   }
 
-  #runDml(sql: string, tokens: Token[], params: readonly SqlValue[]): StatementResult {
+  #runDml(sql: string, tokens: Token[], params: readonly SqlValue[]): Outcome {
     const d = digest(tokens, this.currentDb ?? "");
     let plan = this.conn.plans.get(d.key);
     if (plan && !pinsMatch(plan, d.literals)) plan = undefined;
     if (!plan) {
       plan = compileDml(this, sql, tokens);
+      markProcessListReader(plan);
       this.conn.plans.set(d.key, plan);
     }
-    return runPlan(this, plan, sql, d.literals, params);
+    return this.runPlan(plan, sql, d.literals, params);
+  }
+
+  /** Run a compiled plan; one that reads information_schema.PROCESSLIST fetches it first. */
+  runPlan(
+    plan: Plan,
+    sql: string,
+    literals: readonly unknown[],
+    params: readonly SqlValue[],
+  ): Outcome {
+    if (!readsProcessList(plan)) return runPlan(this, plan, sql, literals, params);
+    return this.link.processList().then((list) => {
+      // Without PROCESS an account sees only its own threads (MySQL).
+      const all = privilegesOf(this).global("PROCESS");
+      this.processListJson = processListJson(
+        all ? list : list.filter((p) => p.user === this.identity.user),
+      );
+      return runPlan(this, plan, sql, literals, params);
+    });
   }
 
   /** Compile (or find) the plan of a DML statement for COM_STMT_PREPARE. */
@@ -306,7 +329,9 @@ export class Session implements SqlSession, CompileContext {
     if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
     this.#tokens = tokens;
     this.#sql = sql;
-    return compileDml(this, sql, tokens);
+    const plan = compileDml(this, sql, tokens);
+    markProcessListReader(plan);
+    return plan;
   }
 
   prepare(sql: string): PreparedStatement {

@@ -104,6 +104,9 @@ export class SessionFunctionHost implements FunctionHost {
   releaseAllLocks(): number {
     return this.#owner().releaseAllLocks();
   }
+  processListJson(): string {
+    return this.#s.processListJson;
+  }
   getUserVar(name: string): SqlValue {
     return this.#s.getUserVar(name);
   }

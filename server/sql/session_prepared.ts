@@ -10,7 +10,6 @@ import type { PreparedInfo, PreparedStatement, SqlValue, StatementResult } from 
 import type { Plan } from "./plan.ts";
 import { DML_WORDS } from "./dml_compiler.ts";
 import { digest } from "./digest.ts";
-import { runPlan } from "./dml_runner.ts";
 import { expressionMeta } from "./column_meta.ts";
 import type { Outcome, Session } from "./session.ts";
 
@@ -70,7 +69,7 @@ export class SessionPrepared implements PreparedStatement {
           this.#plan = s.planFor(this.#sql, this.#tokens);
           this.#epoch = s.engine.catalog.epoch;
         }
-        return runPlan(s, this.#plan, this.#sql, this.#literals, params);
+        return s.runPlan(this.#plan, this.#sql, this.#literals, params);
       },
       this.#sql,
       this.#tokens,

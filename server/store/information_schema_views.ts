@@ -180,6 +180,27 @@ const ENGINES_SQL = `SELECT 'InnoDB' AS ENGINE, 'DEFAULT' AS SUPPORT,
   'Supports transactions, row-level locking, and foreign keys' AS COMMENT,
   'YES' AS TRANSACTIONS, 'YES' AS XA, 'YES' AS SAVEPOINTS`;
 
+/** The registered function information_schema.PROCESSLIST reads its rows from: JSON arrays
+ * that the session fetched from the main thread before the statement (sql/processlist_view.ts). */
+export const PROCESSLIST_FUNCTION = "mydeno_processlist";
+
+const PROCESSLIST_COLUMNS = [
+  "ID",
+  "USER",
+  "HOST",
+  "DB",
+  "COMMAND",
+  "TIME",
+  "STATE",
+  "INFO",
+  "TIME_MS",
+];
+
+/** MySQL 8.0's PROCESSLIST columns plus MariaDB's TIME_MS. */
+const PROCESSLIST_SQL = `SELECT ${
+  PROCESSLIST_COLUMNS.map((c, i) => `json_extract(p.value, '$[${i}]') AS ${c}`).join(", ")
+} FROM json_each(${PROCESSLIST_FUNCTION}()) AS p`;
+
 function emptyView(cols: string[]): string {
   return `SELECT ${cols.map((c) => `NULL AS ${c}`).join(", ")} WHERE 0`;
 }
@@ -191,6 +212,7 @@ export const INFORMATION_SCHEMA_VIEWS: readonly string[] = [
   "COLUMNS",
   "STATISTICS",
   "ENGINES",
+  "PROCESSLIST",
   ...Object.keys(EMPTY_VIEWS),
 ];
 
@@ -206,6 +228,7 @@ export function createInformationSchemaViews(db: DatabaseSync): void {
     COLUMNS: COLUMNS_SQL,
     STATISTICS: STATISTICS_SQL,
     ENGINES: ENGINES_SQL,
+    PROCESSLIST: PROCESSLIST_SQL,
   };
   for (const [name, cols] of Object.entries(EMPTY_VIEWS)) bodies[name] = emptyView(cols);
   for (const [name, body] of Object.entries(bodies)) {
