@@ -12,13 +12,24 @@
 import { LineVio } from "../vio/line_vio.ts";
 import type { ProcessInfo } from "../sql/types.ts";
 import { encodeError } from "../../protocol/handlersocket.ts";
-import type { FromHsWorker, ToHsWorker } from "./hs_messages.ts";
+import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
+import {
+  type FromHsWorker,
+  HS_REPLY,
+  HS_REPLY_HEADER,
+  HsIn,
+  type HsStart,
+  u32,
+  withConn,
+} from "./hs_messages.ts";
 
 /** The registry calls a HandlerSocket thread gets (the THD manager's view of it). */
 export interface HsRegistry {
   nextConnectionId(): number;
   addSystem(thd: HsWorkerThread): void;
   removeSystem(thd: HsWorkerThread): void;
+  /** The server's lock table, shared with every session. */
+  readonly lockTable?: SharedArrayBuffer;
 }
 
 /** Settings of one start (handlersocket_* variables). */
@@ -56,7 +67,12 @@ export class HsWorkerThread {
   requests = 0;
   errors = 0;
   readonly vio = { bytesReceived: 0, bytesSent: 0 };
+  readonly #inbound = SharedChannel.create(1 << 20);
+  readonly #outbound = SharedChannel.create(1 << 20);
+  /** Sends in order: a message split over several frames must not interleave with another. */
+  #sending: Promise<void> = Promise.resolve();
   #pending = new Map<number, (data: Uint8Array) => void>();
+  #pumping: Promise<void> | null = null;
   #stopped: Promise<void>;
   #onStopped!: () => void;
   #started!: (error: string | null) => void;
@@ -78,17 +94,72 @@ export class HsWorkerThread {
     };
   }
 
-  post(message: ToHsWorker, transfer: Transferable[] = []): void {
-    this.worker.postMessage(message, transfer);
+  /** Start the worker's session over the store; resolves with an error text or null. */
+  start(message: Omit<HsStart, "inbound" | "outbound">): Promise<string | null> {
+    this.worker.postMessage(
+      {
+        ...message,
+        inbound: this.#inbound.buffer,
+        outbound: this.#outbound.buffer,
+      } satisfies HsStart,
+    );
+    this.#pumping = this.#pump();
+    return this.ready;
+  }
+
+  /** Put one message on the inbound ring, after those sent before it. */
+  send(kind: number, arg: number, body: Uint8Array | null): Promise<void> {
+    const ring = this.#inbound;
+    this.#sending = this.#sending.then(async () => {
+      let offset = 0;
+      while ((offset = ring.write(kind, arg, body, offset)) !== WRITE_DONE) {
+        if (ring.stopped) return;
+        await ring.waitForSpaceAsync(50);
+      }
+    });
+    return this.#sending;
   }
 
   /** Send a batch of lines of connection `conn`; resolves with the answers. */
   request(conn: number, lines: Uint8Array[]): Promise<Uint8Array> {
+    let length = 0;
+    for (const l of lines) length += l.length + 1;
+    const joined = new Uint8Array(length);
+    let at = 0;
+    for (const l of lines) {
+      joined.set(l, at);
+      joined[at + l.length] = 0x0a;
+      at += l.length + 1;
+    }
     return new Promise((resolve) => {
       this.#pending.set(conn, resolve);
       this.active++;
-      this.post({ t: "lines", conn, lines });
+      void this.send(HsIn.LINES, 0, withConn(conn, joined));
     });
+  }
+
+  /** Read the worker's replies until the ring is stopped. */
+  async #pump(): Promise<void> {
+    const ring = this.#outbound;
+    for (;;) {
+      let body: Uint8Array | null;
+      while ((body = ring.read()) !== null) {
+        if (ring.kind === HS_REPLY) this.#reply(body);
+      }
+      if (ring.stopped) return;
+      const waiting = ring.waitForDataAsync();
+      if (waiting) await waiting;
+    }
+  }
+
+  #reply(body: Uint8Array): void {
+    const conn = u32(body, 0);
+    this.requests = u32(body, 4);
+    this.errors = u32(body, 8);
+    this.active--;
+    const resolve = this.#pending.get(conn);
+    this.#pending.delete(conn);
+    resolve?.(body.subarray(HS_REPLY_HEADER));
   }
 
   #message(m: FromHsWorker): void {
@@ -97,15 +168,6 @@ export class HsWorkerThread {
         return this.#started(null);
       case "failed":
         return this.#started(m.message);
-      case "reply": {
-        this.requests = m.requests;
-        this.errors = m.errors;
-        this.active--;
-        const resolve = this.#pending.get(m.conn);
-        this.#pending.delete(m.conn);
-        resolve?.(m.data);
-        return;
-      }
       case "stopped":
         return this.#onStopped();
     }
@@ -113,13 +175,17 @@ export class HsWorkerThread {
 
   /** Ask the worker to close its session and exit; resolves when it did or after a bound. */
   async stop(): Promise<boolean> {
-    this.post({ t: "stop" });
+    await this.send(HsIn.STOP, 0, null);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const done = await Promise.race([
       this.#stopped.then(() => true),
       new Promise<boolean>((r) => (timer = setTimeout(r, STOP_WAIT_MS, false))),
     ]);
     clearTimeout(timer);
+    // Both rings stop: the pump and any wait for space end, the worker's waits too.
+    this.#inbound.stop();
+    this.#outbound.stop();
+    await this.#pumping;
     this.worker.terminate();
     for (const resolve of this.#pending.values()) resolve(encodeError(1, "shutdown"));
     this.#pending.clear();
@@ -162,6 +228,8 @@ export class HsWorkerThread {
   }
 
   abandon(): void {
+    this.#inbound.stop();
+    this.#outbound.stop();
     this.worker.terminate();
     this.#onStopped();
   }
@@ -219,14 +287,14 @@ export class HsService {
     );
     this.#threads.push(thread);
     o.registry.addSystem(thread);
-    thread.post({
+    const error = await thread.start({
       t: "start",
       datadir: o.datadir,
       catalogEpoch: o.catalogEpoch,
+      lockTable: o.registry.lockTable ?? null,
       threadId: thread.id,
       globals: [...o.globals],
     });
-    const error = await thread.ready;
     if (error !== null) throw new Error(`Cannot start a HandlerSocket thread: ${error}`);
   }
 
@@ -284,12 +352,13 @@ export class HsService {
     this.#conns.set(id, { vio, thread });
     this.#connections++;
     thread.conns++;
-    thread.post({ t: "open", conn: id, writable, secret: writable ? o.secretWr : o.secret });
+    const secret = new TextEncoder().encode(writable ? o.secretWr : o.secret);
+    void thread.send(HsIn.OPEN, writable ? 1 : 0, withConn(id, secret));
     try {
       await vio.run((lines) => thread.request(id, lines));
     } finally {
       vio.close();
-      thread.post({ t: "close", conn: id });
+      void thread.send(HsIn.CLOSE, 0, withConn(id, new Uint8Array(0)));
       thread.conns--;
       this.#conns.delete(id);
     }

@@ -4,8 +4,8 @@
 /**
  * A HandlerSocket worker thread (the plugin's `hstcpsvr_worker`): one engine session on its own
  * store connection, shared by the HandlerSocket connections the main thread gives it; each
- * connection has its own executor (open indexes, auth state). Batches of request lines are
- * answered in order with one reply each.
+ * connection has its own executor (open indexes, auth state). It waits on its inbound ring in
+ * short slices and answers each batch of request lines, in order, on its outbound ring.
  */
 
 import { storePathOf } from "../datadir.ts";
@@ -13,17 +13,22 @@ import { openEngine } from "../sql/engine.ts";
 import type { Engine } from "../sql/engine.ts";
 import type { ServerLink, SqlSession } from "../sql/types.ts";
 import { SERVER_VERSION } from "../version.ts";
+import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
+import { splitLines } from "../../protocol/handlersocket.ts";
+import { encodeError } from "../../protocol/handlersocket.ts";
 import { HsExecutor } from "./hs_executor.ts";
-import type { FromHsWorker, ToHsWorker } from "./hs_messages.ts";
+import { type FromHsWorker, HS_REPLY, HsIn, type HsStart, u32, withConn } from "./hs_messages.ts";
+
+/** How long one wait on the inbound ring lasts before it looks again. */
+const WAIT_SLICE_MS = 200;
 
 let engine: Engine | null = null;
 let session: SqlSession | null = null;
 const executors = new Map<number, HsExecutor>();
 const totals = { requests: 0, errors: 0 };
-let queue: Promise<void> = Promise.resolve();
 
-function send(message: FromHsWorker, transfer: Transferable[] = []): void {
-  self.postMessage(message, transfer);
+function send(message: FromHsWorker): void {
+  self.postMessage(message);
 }
 
 /** Server operations a HandlerSocket session never needs (no SHOW PROCESSLIST, KILL, ...). */
@@ -39,12 +44,13 @@ function noServerLink(): ServerLink {
   };
 }
 
-function start(m: Extract<ToHsWorker, { t: "start" }>): void {
+function start(m: HsStart): boolean {
   try {
     engine = openEngine({
       path: storePathOf(m.datadir),
       serverVersion: SERVER_VERSION,
       catalogEpoch: new Int32Array(m.catalogEpoch),
+      ...(m.lockTable ? { lockTable: m.lockTable } : {}),
     });
     const globals = new Map(m.globals);
     // The plugin's sessions act with full rights, as its threads do in MySQL.
@@ -61,21 +67,34 @@ function start(m: Extract<ToHsWorker, { t: "start" }>): void {
       () => globals,
     );
     send({ t: "started" });
+    return true;
   } catch (error) {
     send({ t: "failed", message: String((error as Error).message ?? error) });
+    return false;
   }
 }
 
-async function lines(conn: number, batch: Uint8Array[]): Promise<void> {
+/** Answer every line of one batch; one reply body. */
+async function answer(conn: number, body: Uint8Array): Promise<Uint8Array> {
   const ex = executors.get(conn);
-  if (!ex) return;
+  const { lines } = splitLines(body.subarray(4), Number.MAX_SAFE_INTEGER);
   const parts: Uint8Array[] = [];
   let length = 0;
-  for (const line of batch) {
-    const before = { ...ex.counters };
-    const out = await ex.handle(line);
-    totals.requests += ex.counters.requests - before.requests;
-    totals.errors += ex.counters.errors - before.errors;
+  for (const line of lines) {
+    let out: Uint8Array;
+    if (!ex) {
+      out = encodeError(1, "conn");
+    } else {
+      const before = { ...ex.counters };
+      try {
+        out = await ex.handle(line);
+      } catch (error) {
+        console.error(`HandlerSocket worker: ${error}`);
+        out = encodeError(1, "internal");
+      }
+      totals.requests += ex.counters.requests - before.requests;
+      totals.errors += ex.counters.errors - before.errors;
+    }
     parts.push(out);
     length += out.length;
   }
@@ -85,9 +104,47 @@ async function lines(conn: number, batch: Uint8Array[]): Promise<void> {
     data.set(p, at);
     at += p.length;
   }
-  send({ t: "reply", conn, data, requests: totals.requests, errors: totals.errors }, [
-    data.buffer,
-  ]);
+  return withConn(conn, data, [totals.requests, totals.errors]);
+}
+
+function reply(out: SharedChannel, body: Uint8Array): void {
+  let offset = 0;
+  while ((offset = out.write(HS_REPLY, 0, body, offset)) !== WRITE_DONE) {
+    if (out.stopped) return;
+    out.waitForSpace(WAIT_SLICE_MS);
+  }
+}
+
+async function serve(inbound: SharedChannel, outbound: SharedChannel): Promise<void> {
+  for (;;) {
+    const body = inbound.read();
+    if (body === null) {
+      if (inbound.stopped) return;
+      inbound.waitForData(WAIT_SLICE_MS);
+      continue;
+    }
+    switch (inbound.kind) {
+      case HsIn.OPEN: {
+        const secret = new TextDecoder().decode(body.subarray(4));
+        if (session) {
+          executors.set(
+            u32(body, 0),
+            new HsExecutor(session, { writable: inbound.arg === 1, secret }),
+          );
+        }
+        break;
+      }
+      case HsIn.LINES:
+        reply(outbound, await answer(u32(body, 0), body));
+        break;
+      case HsIn.CLOSE:
+        executors.get(u32(body, 0))?.close();
+        executors.delete(u32(body, 0));
+        break;
+      case HsIn.STOP:
+        return;
+    }
+  }
 }
 
 function stop(): void {
@@ -97,31 +154,12 @@ function stop(): void {
   engine?.close();
   session = null;
   engine = null;
+}
+
+self.onmessage = async (e: MessageEvent<HsStart>) => {
+  if (!start(e.data)) return;
+  await serve(new SharedChannel(e.data.inbound), new SharedChannel(e.data.outbound));
+  stop();
   send({ t: "stopped" });
   self.close();
-}
-
-function handle(m: ToHsWorker): Promise<void> | void {
-  switch (m.t) {
-    case "start":
-      return start(m);
-    case "open":
-      if (session) executors.set(m.conn, new HsExecutor(session, m));
-      return;
-    case "lines":
-      return lines(m.conn, m.lines);
-    case "close":
-      executors.get(m.conn)?.close();
-      executors.delete(m.conn);
-      return;
-    case "stop":
-      return stop();
-  }
-}
-
-self.onmessage = (e: MessageEvent<ToHsWorker>) => {
-  // Strictly in order: a batch may wait (a lock), and later messages must not overtake it.
-  queue = queue.then(() => handle(e.data)).catch((error) => {
-    console.error(`HandlerSocket worker: ${error}`);
-  });
 };
