@@ -26,6 +26,7 @@ import {
 import { Server } from "./server/server.ts";
 import { runShutdown } from "./shutdown/shutdown_sequence.ts";
 import { SignalListener } from "./shutdown/signal_listener.ts";
+import { SystemdNotifier } from "./shutdown/systemd_notify.ts";
 import type { GlobalVariables } from "./server/session/session_messages.ts";
 import { initialGlobals } from "./server/variables/session_variables.ts";
 import { validateVariable } from "./server/variables/validate_variable.ts";
@@ -118,6 +119,20 @@ async function reload(options: ServerOptions): Promise<void> {
 
 async function run(options: ServerOptions, listener: SignalListener): Promise<number> {
   if (options.initialize) return initialize(options);
+  const notify = SystemdNotifier.open(SHUTDOWN_LOG);
+  try {
+    return await serve(options, listener, notify);
+  } finally {
+    await notify?.close();
+  }
+}
+
+async function serve(
+  options: ServerOptions,
+  listener: SignalListener,
+  notify: SystemdNotifier | null,
+): Promise<number> {
+  void notify?.status("Starting");
   const boot = bootstrapDatadir(options.datadir, "empty");
   if (boot.rootCreated) {
     logWarning(
@@ -131,8 +146,13 @@ async function run(options: ServerOptions, listener: SignalListener): Promise<nu
     socket: options.socket,
     globals: globalVariables(options),
     validateGlobal,
+    debugLeakSession: options.debugLeakSession,
   });
+  if (options.debugLeakSession) {
+    logWarning("--debug-leak-session: the first session that ends will stay registered");
+  }
   if (options.pidFile) Deno.writeTextFileSync(options.pidFile, `${Deno.pid}\n`);
+  void notify?.ready();
   // SHUTDOWN / COM_SHUTDOWN reach the same listener as the signals.
   server.shutdownRequested.then((user) => listener.requestShutdown(user));
   const request = await listener.join();
@@ -142,6 +162,7 @@ async function run(options: ServerOptions, listener: SignalListener): Promise<nu
     request,
     shutdownTimeoutSeconds: Number(server.registry.globals.get("shutdown_timeout") ?? 5),
     log: SHUTDOWN_LOG,
+    notify,
   });
   if (options.pidFile) Deno.removeSync(options.pidFile);
   return code;

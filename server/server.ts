@@ -5,7 +5,8 @@
  */
 
 import { ClientConnection } from "./connection/client_connection.ts";
-import { ConnectionRegistry } from "./connection/connection_registry.ts";
+import { ConnectionRegistry, type RegisteredThd } from "./connection/connection_registry.ts";
+import { resources, type TrackedResource } from "./resources/resource_tracker.ts";
 import { SessionThread } from "./connection/session_thread.ts";
 import { ThreadCache } from "./thread_cache/thread_cache.ts";
 import { encodeErrPacket, PacketFramer } from "./connection/_protocol.ts";
@@ -31,6 +32,16 @@ export interface ServerStartOptions {
   globals: GlobalVariables;
   /** Check a SET GLOBAL value; throws `MysqlError`. */
   validateGlobal?: (name: string, value: string | number) => string | number;
+  /** Debug switch: the first session that ends stays registered (see `--debug-leak-session`). */
+  debugLeakSession?: boolean;
+}
+
+/** A session shutdown could not end: its id, user, and the worker that did not answer. */
+export interface StuckSession {
+  id: number;
+  user: string;
+  /** The session thread's name, or null when the worker already exited (a registry leak). */
+  thread: string | null;
 }
 
 /** How long `close()` waits for session threads to end their sessions. */
@@ -41,6 +52,8 @@ export class Server {
   readonly registry: ConnectionRegistry;
   readonly threadCache: ThreadCache;
   #listeners: Deno.Listener[] = [];
+  #trackedListeners: TrackedResource[] = [];
+  #hsClosing: Promise<void> | null = null;
   /** HandlerSocket, when handlersocket_port or handlersocket_port_wr is set. */
   #hs: HsService | null = null;
   #accepting: Promise<void>[] = [];
@@ -61,6 +74,7 @@ export class Server {
     };
     if (options.validateGlobal) init.validateGlobal = options.validateGlobal;
     this.registry = new ConnectionRegistry(init);
+    this.registry.leakNextSession = options.debugLeakSession === true;
   }
 
   /** Listen and start accepting; logs `ready for connections` as mariadbd does. */
@@ -123,6 +137,11 @@ export class Server {
 
   #listen(listener: Deno.Listener): void {
     this.#listeners.push(listener);
+    const addr = listener.addr;
+    const name = addr.transport === "tcp"
+      ? `${addr.hostname}:${addr.port}`
+      : (addr as Deno.UnixAddr).path;
+    this.#trackedListeners.push(resources.acquire("listener", name));
     this.#accepting.push(this.#acceptLoop(listener));
   }
 
@@ -179,6 +198,7 @@ export class Server {
       }
     }
     await Promise.all(this.#accepting);
+    for (const tracked of this.#trackedListeners) tracked.release();
     await this.#hs?.stopListening();
     if (this.#socketPath) await Deno.remove(this.#socketPath).catch(() => {});
   }
@@ -191,10 +211,52 @@ export class Server {
     return this.registry.thds.list().map((thd) => thd.id);
   }
 
-  /** Shutdown step: forget sessions whose threads did not end (a thread stuck in synchronous
-   * code does not answer; `Worker.terminate()` is tried, see DENO_NOTES). */
-  abandonSessions(): void {
+  /**
+   * Shutdown step (sql/mysqld.cc close_connections): every client session is marked killed by
+   * shutdown and its waits are woken, so it ends with ERR 1053 (see `ClientConnection.shutdown`);
+   * HandlerSocket's system threads are ended by their service.
+   */
+  killSessions(): void {
+    this.#hsClosing ??= this.#hs?.close() ?? null;
+    this.registry.thds.forEach((thd) => {
+      if (thd instanceof ClientConnection) thd.shutdown();
+    });
+  }
+
+  /** Shutdown step, after shutdown_timeout: close the sockets of the sessions still
+   * registered (their workers roll back and end); returns them. */
+  forceCloseSessions(): StuckSession[] {
+    return this.registry.thds.list().map((thd) => {
+      if (thd instanceof ClientConnection) thd.forceClose();
+      else thd.close();
+      return describeStuck(thd);
+    });
+  }
+
+  /** Shutdown step: forget sessions whose threads did not end even without a socket (a thread
+   * stuck in synchronous code does not answer; `Worker.terminate()` is tried, see
+   * DENO_NOTES); returns them. */
+  abandonSessions(): StuckSession[] {
+    const left = this.registry.thds.list().map(describeStuck);
     this.registry.abandonAll();
+    return left;
+  }
+
+  /** Shutdown step: join every session thread, waiting up to `timeoutMs`; returns the names of
+   * the threads that did not exit (they are terminated and left to the process exit). */
+  async joinThreads(timeoutMs: number): Promise<string[]> {
+    await this.threadCache.flush();
+    if (this.#hsClosing) await this.#hsClosing;
+    const live = SessionThread.live();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(live.map((thread) => thread.exit())),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    const stuck = live.filter((thread) => !thread.exited);
+    for (const thread of stuck) thread.terminate();
+    return stuck.map((thread) => thread.name);
   }
 
   /** Stop listening, close every connection, wait for the session threads. Safe twice. */
@@ -213,6 +275,11 @@ export class Server {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function describeStuck(thd: RegisteredThd): StuckSession {
+  const thread = thd instanceof ClientConnection && !thd.thread.exited ? thd.thread.name : null;
+  return { id: thd.id, user: thd.user || "unauthenticated user", thread };
 }
 
 /** Send ER_CON_COUNT_ERROR as the first packet and close; the client may already be gone. */

@@ -11,7 +11,8 @@ const WORKERS = ["server/session/session_worker.ts"];
 const TIME_LIMIT_MS = 120_000;
 
 function compileArgs(output: string): string[] {
-  const args = ["compile", "--allow-all", "--output", output];
+  // --unstable-net: systemd's notify socket is a Unix datagram socket (systemd_notify.ts).
+  const args = ["compile", "--allow-all", "--unstable-net", "--output", output];
   for (const worker of WORKERS) args.push("--include", worker);
   args.push("main.ts");
   return args;

@@ -21,6 +21,7 @@ const OPTIONS_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--log-error[=name]", "Error log file (default: stderr)."],
   ["--pid-file=name", "File to write the process id to."],
   ["-u, --user=name", "Accepted for compatibility; ignored."],
+  ["--debug-leak-session", "Debug: leak the first session that ends (shutdown then fails)."],
   ["--loose-<option>", "Warn instead of failing if <option> is unknown."],
 ];
 

@@ -47,6 +47,8 @@ export interface ServerOptions {
   verbose: boolean;
   version: boolean;
   printDefaults: boolean;
+  /** `--debug-leak-session`: leak the first session that ends, to prove shutdown's check. */
+  debugLeakSession: boolean;
   /** System variables given as options, normalised, by variable name. */
   variables: Map<string, VariableValue>;
   /** Warnings to log at startup (loose unknown options, clamped values, --user). */
@@ -65,6 +67,7 @@ const PLAIN_OPTIONS: Record<string, "flag" | "value"> = {
   user: "value",
   console: "flag",
   ssl: "flag",
+  debug_leak_session: "flag",
 };
 
 /** Old names mysqld still takes for a variable. */
@@ -95,6 +98,7 @@ export async function parseServerOptions(argv: string[]): Promise<ServerOptions>
     verbose: false,
     version: false,
     printDefaults: false,
+    debugLeakSession: false,
     variables: new Map(),
     warnings: [],
     fileArguments: [],
@@ -201,6 +205,7 @@ class OptionParser {
     else if (name === "initialize") o.initialize = on ? "secure" : null;
     else if (name === "initialize_insecure") o.initialize = on ? "insecure" : null;
     else if (name === "user") o.warnings.push(userWarning());
+    else if (name === "debug_leak_session") o.debugLeakSession = on;
   }
 
   #setVariable(def: VariableDef, text: string | null): void {

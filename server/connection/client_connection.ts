@@ -89,6 +89,10 @@ export class ClientConnection implements SessionThreadOwner {
   /** KILL CONNECTION hit this connection (it counts in Aborted_clients, as in MySQL). */
   #killed = false;
   #killTimer: ReturnType<typeof setTimeout> | undefined;
+  /** This session asked for the shutdown: its SHUTDOWN gets its OK before 1053 follows. */
+  #askedShutdown = false;
+  /** Shutdown came while this session's own SHUTDOWN was being answered. */
+  #shutdownAfterReply = false;
 
   constructor(
     id: number,
@@ -170,6 +174,11 @@ export class ClientConnection implements SessionThreadOwner {
     if (this.#inFlight > 0) this.#inFlight--;
     if (this.#inFlight > 0) return;
     this.#toSleep();
+    if (this.#shutdownAfterReply) {
+      this.#shutdownAfterReply = false;
+      this.shutdown();
+      return;
+    }
     if (this.#readTimer !== null || this.#quitting || this.#killed || !this.#authenticated) return;
     this.#readTimer = "idle";
     this.vio.armReadTimeout(this.#net.waitTimeout * 1000, () => {
@@ -299,6 +308,7 @@ export class ClientConnection implements SessionThreadOwner {
   }
 
   async #serveRpc(id: number, op: string, args: unknown[]): Promise<void> {
+    if (op === "requestShutdown") this.#askedShutdown = true;
     try {
       const value = await this.#host.serveRpc(this, op, args);
       this.#thread.post({ t: "rpc-reply", id, ok: true, value });
@@ -350,7 +360,7 @@ export class ClientConnection implements SessionThreadOwner {
   kill(queryOnly: boolean): void {
     const state = queryOnly ? KillState.KILL_QUERY : KillState.KILL_CONNECTION;
     // A pending KILL CONNECTION is not weakened by a later KILL QUERY.
-    if (Atomics.load(this.control, ControlSlot.KILL) !== KillState.KILL_CONNECTION) {
+    if (Atomics.load(this.control, ControlSlot.KILL) < KillState.KILL_CONNECTION) {
       Atomics.store(this.control, ControlSlot.KILL, state);
     }
     Atomics.notify(this.control, ControlSlot.KILL);
@@ -372,6 +382,45 @@ export class ClientConnection implements SessionThreadOwner {
         this.vio.close();
       }, KILL_GRACE_MS);
     }
+  }
+
+  /**
+   * Server shutdown (sql/mysqld.cc close_connections; MariaDB's KILL_SERVER): mark the session
+   * killed by shutdown and wake its waits. A busy session ends its statement with ERR 1053; the
+   * worker gets a `shutdown` message after the command in flight, so an idle session (or one
+   * whose last command ended just before the kill) sends an unsolicited ERR 1053; then the
+   * worker closes it. One still logging in is closed. The session that sent SHUTDOWN gets its
+   * OK first.
+   */
+  shutdown(): void {
+    if (this.#askedShutdown && this.#inFlight > 0) {
+      this.#shutdownAfterReply = true;
+      return;
+    }
+    Atomics.store(this.control, ControlSlot.KILL, KillState.KILL_SERVER);
+    Atomics.notify(this.control, ControlSlot.KILL);
+    if (this.#killed || this.vio.closed) return;
+    this.#killed = true;
+    this.#disarmReadTimer();
+    if (this.#authenticated) {
+      this.#thread.post({ t: "shutdown" });
+    } else {
+      this.#clientGone();
+      this.vio.close();
+    }
+  }
+
+  /** Shutdown, once shutdown_timeout passed: close the socket; the worker abandons its
+   * statement and rolls back. */
+  forceClose(): void {
+    clearTimeout(this.#killTimer);
+    this.#clientGone();
+    this.vio.close();
+  }
+
+  /** The worker serving this session (shutdown names a thread that does not end). */
+  get thread(): SessionThread {
+    return this.#thread;
   }
 
   /** Close the socket and end the session (server stop). */

@@ -17,6 +17,7 @@ import {
   statusEntries,
 } from "../thd/status_counters.ts";
 import type { ThreadCache } from "../thread_cache/thread_cache.ts";
+import { resources, type TrackedResource } from "../resources/resource_tracker.ts";
 import { createLockTableBuffer, LockTable } from "../locks/mod.ts";
 import type { ClientConnection, ConnectionHost } from "./client_connection.ts";
 import type { SessionThread } from "./session_thread.ts";
@@ -82,6 +83,14 @@ export class ConnectionRegistry implements ConnectionHost {
   /** Status counters (Questions, Com_*) of the sessions that ended. */
   #endedStatus = new Float64Array(STATUS_COUNTER_NAMES.length);
   #options: ConnectionRegistryOptions;
+  /** Each registered session as a tracked resource: a leak is reported where it was accepted. */
+  #tracked = new Map<number, TrackedResource>();
+  /**
+   * Debug switch `--debug-leak-session`: the next session that ends stays registered, the
+   * MDEV-32484 bug made on purpose, so a test can see the shutdown check catch it.
+   */
+  leakNextSession = false;
+  #leaked = new Set<number>();
 
   constructor(options: ConnectionRegistryOptions) {
     this.datadir = options.datadir;
@@ -101,17 +110,24 @@ export class ConnectionRegistry implements ConnectionHost {
   /** Register a new connection. */
   add(connection: ClientConnection): void {
     this.thds.add(connection);
+    this.#tracked.set(connection.id, resources.acquire("session", `connection ${connection.id}`));
     this.#counters.Connections++;
   }
 
   /** Register a system thread (shown as Daemon; not counted in Threads_connected). */
   addSystem(thd: RegisteredThd): void {
     this.thds.add(thd);
+    this.#tracked.set(thd.id, resources.acquire("session", `system thread ${thd.id}`));
   }
 
   /** Unregister a system thread, before whatever it holds is destroyed. */
   removeSystem(thd: RegisteredThd): void {
-    this.thds.remove(thd);
+    if (this.thds.remove(thd)) this.#untrack(thd.id);
+  }
+
+  #untrack(id: number): void {
+    this.#tracked.get(id)?.release();
+    this.#tracked.delete(id);
   }
 
   /** Number of live client connections (Threads_connected). */
@@ -129,7 +145,12 @@ export class ConnectionRegistry implements ConnectionHost {
   }
 
   release(connection: ClientConnection, aborted: "connect" | "client" | null): void {
-    if (this.thds.find(connection.id) !== connection) return;
+    if (this.thds.find(connection.id) !== connection || this.#leaked.has(connection.id)) return;
+    if (this.leakNextSession) {
+      this.leakNextSession = false;
+      this.#leaked.add(connection.id);
+      return;
+    }
     this.#bytesReceived += connection.vio.bytesReceived;
     this.#bytesSent += connection.vio.bytesSent;
     connection.status.addTo(this.#endedStatus);
@@ -137,6 +158,7 @@ export class ConnectionRegistry implements ConnectionHost {
     this.#locks.releaseConnection(connection.id);
     if (aborted === "connect") this.#counters.Aborted_connects++;
     if (aborted === "client") this.#counters.Aborted_clients++;
+    this.#untrack(connection.id);
     // Last: leaving the registry may wake a shutdown waiting for it to drain.
     this.thds.remove(connection);
   }

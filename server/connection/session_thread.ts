@@ -10,6 +10,7 @@
  */
 
 import { logWarning } from "../log/error_log.ts";
+import { resources, type TrackedResource } from "../resources/resource_tracker.ts";
 import { ChannelKind, type FromWorker, type ToWorker } from "../session/session_messages.ts";
 import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
 
@@ -43,8 +44,16 @@ interface Backlogged {
   offset: number;
 }
 
+/** Numbers the workers' names (session-1, session-2, ...), as the log reports them. */
+let threadCount = 0;
+/** Every session thread not yet exited: shutdown joins them all. */
+const liveThreads = new Set<SessionThread>();
+
 /** A Worker running `server/session/session_worker.ts`. */
 export class SessionThread {
+  /** The worker's name, e.g. `session-3`: how shutdown reports a thread that does not exit. */
+  readonly name = `session-${++threadCount}`;
+  #tracked: TrackedResource = resources.acquire("session thread", this.name);
   #worker: Worker;
   #inbound = SharedChannel.create();
   #outbound = SharedChannel.create();
@@ -55,7 +64,8 @@ export class SessionThread {
   #exitWaiters: (() => void)[] = [];
 
   constructor() {
-    this.#worker = new Worker(WORKER_URL, { type: "module", name: "session" });
+    this.#worker = new Worker(WORKER_URL, { type: "module", name: this.name });
+    liveThreads.add(this);
     this.#worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       this.#owner?.onWorkerError(event.message);
@@ -69,6 +79,11 @@ export class SessionThread {
       } satisfies ToWorker,
     );
     this.#pump();
+  }
+
+  /** Session threads whose workers have not exited (shutdown joins them). */
+  static live(): SessionThread[] {
+    return [...liveThreads];
   }
 
   /** True once the worker exited or died. */
@@ -128,6 +143,8 @@ export class SessionThread {
       this.#worker.terminate();
       // Release the pump's pending wait.
       this.#outbound.wake();
+      liveThreads.delete(this);
+      this.#tracked.release();
     }
     const waiters = this.#exitWaiters;
     this.#exitWaiters = [];

@@ -35,6 +35,7 @@ import {
 import type { SessionServices } from "./session_services.ts";
 import type { RpcReply } from "./worker_channel.ts";
 import { WorkerServerLink } from "./worker_server_link.ts";
+import { serverShutdownError } from "./session_signals.ts";
 import { countCommand } from "./command_counters.ts";
 import { StatusCounters } from "../thd/status_counters.ts";
 
@@ -245,18 +246,16 @@ export class ProtocolSession {
     if (!this.#closed && !this.#authenticating) this.flush(true);
   }
 
-  /** True once KILL CONNECTION hit this session or its client is gone. */
+  /** True once KILL CONNECTION or shutdown hit this session, or its client is gone. */
   connectionKilled(): boolean {
-    return Atomics.load(this.control, ControlSlot.KILL) === KillState.KILL_CONNECTION ||
+    return Atomics.load(this.control, ControlSlot.KILL) >= KillState.KILL_CONNECTION ||
       Atomics.load(this.control, ControlSlot.ALIVE) === 0;
   }
 
   /** Throw what a statement gets between steps when it was killed: 1927 for KILL CONNECTION
-   * or a client that is gone, 1317 for KILL QUERY. */
+   * or a client that is gone, 1053 for shutdown, 1317 for KILL QUERY. */
   checkKilled(): void {
-    if (this.connectionKilled()) {
-      throw new MysqlError(ER.ER_CONNECTION_KILLED, "Connection was killed");
-    }
+    if (this.connectionKilled()) throw this.#killError();
     if (Atomics.load(this.control, ControlSlot.KILL) === KillState.KILL_QUERY) {
       throw new MysqlError(ER.ER_QUERY_INTERRUPTED, "Query execution was interrupted");
     }
@@ -268,9 +267,27 @@ export class ProtocolSession {
     this.out.abortPacket();
     this.out.truncate(0);
     this.out.sequenceId = this.#replySeq;
-    this.writeError(new MysqlError(ER.ER_CONNECTION_KILLED, "Connection was killed"));
+    this.writeError(this.#killError());
     this.flush(true);
     this.close();
+  }
+
+  /** Shutdown reached the session between commands (a command in flight already ended, with
+   * ERR 1053 when it saw the kill): an unsolicited ERR 1053 (sequence id 0), then close. */
+  endByShutdown(): void {
+    if (this.#closed) return;
+    this.out.truncate(0);
+    this.out.sequenceId = 0;
+    this.writeError(serverShutdownError());
+    this.flush(false);
+    this.close();
+  }
+
+  /** 1053 when shutdown killed the session (MySQL's THD::send_kill_message), else 1927. */
+  #killError(): MysqlError {
+    return Atomics.load(this.control, ControlSlot.KILL) === KillState.KILL_SERVER
+      ? serverShutdownError()
+      : new MysqlError(ER.ER_CONNECTION_KILLED, "Connection was killed");
   }
 
   #reportDb(): void {

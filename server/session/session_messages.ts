@@ -34,6 +34,8 @@ export const KillState = {
   NOT_KILLED: 0,
   KILL_QUERY: 1,
   KILL_CONNECTION: 2,
+  /** Killed by server shutdown (MariaDB's KILL_SERVER): the session ends with ERR 1053. */
+  KILL_SERVER: 3,
 } as const;
 
 /** Number of Int32 slots in the control array (slots 2 and 3 are kept for the session's
@@ -89,6 +91,9 @@ export type ToWorker =
   | { t: "packet"; seq: number; payload: Uint8Array }
   /** The client is gone (or was killed): end the session; the worker replies `ended`. */
   | { t: "hangup" }
+  /** Server shutdown, in order after any command in flight: a session still open sends an
+   * unsolicited ERR 1053 and closes. */
+  | { t: "shutdown" }
   /** A global variable changed (SET GLOBAL in some session). */
   | { t: "global"; name: string; value: string | number }
   /** Answer to an `rpc` message. */

@@ -33,6 +33,8 @@ export const KillValue = {
   NOT_KILLED: 0,
   KILL_QUERY: 1,
   KILL_CONNECTION: 2,
+  /** Killed by server shutdown (MariaDB's KILL_SERVER): ends the session with ERR 1053. */
+  KILL_SERVER: 3,
 } as const;
 
 /** PROCESSLIST states a session publishes in the STATE slot. */
@@ -66,14 +68,21 @@ export class ClientGoneError extends MysqlError {
   }
 }
 
-/** True when `e` ends the session (KILL CONNECTION or a client that is gone). */
+/** True when `e` ends the session (KILL CONNECTION, shutdown or a client that is gone). */
 export function endsSession(e: unknown): boolean {
-  return e instanceof MysqlError && e.code === ER.ER_CONNECTION_KILLED;
+  return e instanceof MysqlError &&
+    (e.code === ER.ER_CONNECTION_KILLED || e.code === ER.ER_SERVER_SHUTDOWN);
+}
+
+/** What a session killed by shutdown gets (MySQL's THD::send_kill_message picks
+ * ER_SERVER_SHUTDOWN, SQLSTATE 08S01, when the kill came from close_connections). */
+export function serverShutdownError(): MysqlError {
+  return new MysqlError(ER.ER_SERVER_SHUTDOWN, "Server shutdown in progress", "08S01");
 }
 
 /** What waits need from a session: kill checks, sliced waits and a published state. */
 export interface WaitSignals {
-  /** Throws 1317 (KILL QUERY), 1927 (KILL CONNECTION) or `ClientGoneError`. */
+  /** Throws 1317 (KILL QUERY), 1927 (KILL CONNECTION), 1053 (shutdown) or `ClientGoneError`. */
   check(): void;
   /** Wait until `array[index] !== value`, a notify, or `ms` (at most one slice) elapse. */
   waitOn(array: Int32Array, index: number, value: number, ms: number): void;
@@ -112,6 +121,7 @@ export class SessionSignals implements WaitSignals {
 
   check(): void {
     const kill = Atomics.load(this.control, SignalSlot.KILL);
+    if (kill === KillValue.KILL_SERVER) throw serverShutdownError();
     if (kill === KillValue.KILL_CONNECTION) {
       throw new MysqlError(ER.ER_CONNECTION_KILLED, "Connection was killed");
     }
@@ -133,14 +143,14 @@ export class SessionSignals implements WaitSignals {
 
   /**
    * SLEEP(): wait `ms` on the KILL word, so KILL and client loss wake it at once.
-   * "killed" for KILL QUERY (SLEEP then returns 1, as MySQL's), "gone" for KILL CONNECTION or
-   * a client that went away (the caller then fails the statement with `check()`).
+   * "killed" for KILL QUERY (SLEEP then returns 1, as MySQL's), "gone" for KILL CONNECTION,
+   * shutdown or a client that went away (the caller then fails the statement with `check()`).
    */
   sleep(ms: number): "done" | "killed" | "gone" {
     const end = performance.now() + Math.max(0, ms);
     for (;;) {
       const kill = Atomics.load(this.control, SignalSlot.KILL);
-      if (kill === KillValue.KILL_CONNECTION || !this.alive()) return "gone";
+      if (kill >= KillValue.KILL_CONNECTION || !this.alive()) return "gone";
       if (kill === KillValue.KILL_QUERY) return "killed";
       const left = end - performance.now();
       if (left <= 0) return "done";

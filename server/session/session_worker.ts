@@ -84,6 +84,9 @@ async function handle(message: ToWorker): Promise<void> {
     case "hangup":
       await hangup();
       return;
+    case "shutdown":
+      session?.endByShutdown();
+      return;
     case "global":
       globals.set(message.name, message.value);
       return;

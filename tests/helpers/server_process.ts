@@ -19,6 +19,8 @@ export interface StartServerOptions {
   datadir?: string;
   /** How long to wait for `ready for connections`, in ms (default 30 000). */
   readyTimeoutMs?: number;
+  /** Extra environment variables for mydeno (e.g. `NOTIFY_SOCKET`). */
+  env?: Record<string, string>;
   /** Which server to run; defaults to {@linkcode testTarget}. */
   target?: TestTarget;
   /**
@@ -119,7 +121,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
     cmd = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", mydenoEntry(), ...base, ...(opts.options ?? [])],
       cwd: repoRoot(),
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", ...opts.env },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

@@ -1,55 +1,61 @@
 /**
- * The signal listener and the one shutdown path, on the real server as a child process:
- * SIGTERM, SIGINT and SIGQUIT each end in "Normal shutdown" naming the signal, "Shutdown
- * complete" and exit 0 with a client connected; SHUTDOWN from a client goes the same way and
- * needs the SHUTDOWN privilege; SIGHUP reloads and keeps serving; a second signal during
+ * The signal listener and the one shutdown path, on the real server as a child process with
+ * real mysql2 clients connected: an idle one, one in SLEEP(), one idle in an open transaction
+ * and two writers. SIGTERM, SIGINT and SIGQUIT each end in "Normal shutdown" naming the
+ * signal, "Shutdown complete" and exit 0; the sleeping client gets ERR 1053 (08S01), the idle
+ * ones an unsolicited 1053; every row a writer saw committed is there after a restart and the
+ * open transaction's row is not. SIGHUP reloads and keeps serving; a second signal during
  * shutdown is logged and starts nothing.
  */
 
 import assert from "node:assert/strict";
-import { assertSqlError, connectMysql2 } from "../helpers/mysql2_client.ts";
-import { startServer } from "../helpers/server_process.ts";
+import { connectMysql2 } from "../helpers/mysql2_client.ts";
+import { makeTestDir, startServer } from "../helpers/server_process.ts";
+import {
+  assertCleanShutdownLog,
+  assertShutdownSeen,
+  scenarioEnded,
+  serverPid,
+  startScenario,
+  storedIds,
+} from "./_shutdown_clients.ts";
+
+/** Stop with `signal` while the scenario's clients are connected; check all they saw. */
+async function stopUnderLoad(signal: Deno.Signal, writers: number): Promise<void> {
+  const datadir = `${await makeTestDir("sig-")}/data`;
+  try {
+    let acked: number[] = [];
+    {
+      await using srv = await startServer({ datadir });
+      const s = await startScenario(srv, writers);
+      const status = await srv.stop(signal);
+      await scenarioEnded(s);
+      s.close();
+      assert.equal(status.code, 0, await srv.logText());
+      assertCleanShutdownLog(await srv.logText(), signal);
+      assertShutdownSeen(s.sleeping, "the sleeping client", true);
+      assertShutdownSeen(s.idle, "the idle client", true);
+      assertShutdownSeen(s.inTransaction, "the client in a transaction", true);
+      for (const w of s.writers) assertShutdownSeen(w.client, "a writer", false);
+      acked = s.writers.flatMap((w) => w.acked);
+    }
+    if (signal === "SIGQUIT") return;
+    await using again = await startServer({ datadir });
+    const ids = await storedIds(again);
+    assert.deepEqual(acked.filter((id) => !ids.has(id)), [], "acknowledged rows lost");
+    assert.ok(!ids.has(-1), "the open transaction's row survived");
+  } finally {
+    await Deno.remove(datadir, { recursive: true }).catch(() => {});
+  }
+}
 
 for (const signal of ["SIGTERM", "SIGINT", "SIGQUIT"] as const) {
   Deno.test({
-    name: `shutdown: ${signal} with a client connected ends cleanly`,
+    name: `shutdown: ${signal} with idle, sleeping, in-transaction and writing clients`,
     sanitizeOps: true,
     sanitizeResources: true,
-  }, async () => {
-    await using srv = await startServer();
-    const client = await connectMysql2(srv);
-    client.on("error", () => {});
-    await client.query("SELECT 1");
-    const status = await srv.stop(signal);
-    client.destroy();
-    assert.equal(status.code, 0);
-    const log = await srv.logText();
-    assert.match(log, new RegExp(`initiated by: ${signal}\\): Normal shutdown`));
-    assert.match(log, /Shutdown complete/);
-    assert.ok(log.indexOf("Normal shutdown") < log.indexOf("Shutdown complete"));
-  });
+  }, () => stopUnderLoad(signal, signal === "SIGINT" ? 0 : 2));
 }
-
-Deno.test({
-  name: "shutdown: the SHUTDOWN statement needs the privilege and stops the server",
-  sanitizeOps: true,
-  sanitizeResources: true,
-}, async () => {
-  await using srv = await startServer();
-  const root = await connectMysql2(srv);
-  root.on("error", () => {});
-  await root.query("CREATE USER 'plain'@'%' IDENTIFIED BY 'pw'");
-  const plain = await connectMysql2(srv, { user: "plain", password: "pw" });
-  await assertSqlError(plain.query("SHUTDOWN"), { errno: 1227 });
-  await plain.end();
-  await root.query("SHUTDOWN").catch(() => {});
-  root.destroy();
-  const status = await srv.exited;
-  assert.equal(status.code, 0);
-  const log = await srv.logText();
-  assert.match(log, /initiated by: root\): Normal shutdown/);
-  assert.match(log, /Shutdown complete/);
-});
 
 Deno.test({
   name: "shutdown: SIGHUP reloads and keeps serving; a second signal is logged only",
@@ -59,7 +65,7 @@ Deno.test({
   await using srv = await startServer();
   const client = await connectMysql2(srv);
   client.on("error", () => {});
-  const pid = await serverPid(srv.port);
+  const pid = await serverPid(srv);
   Deno.kill(pid, "SIGHUP");
   for (let i = 0; i < 100 && !/Received SIGHUP/.test(await srv.logText()); i++) {
     await new Promise((r) => setTimeout(r, 20));
@@ -79,17 +85,3 @@ Deno.test({
   assert.match(log, /Received SIGHUP/);
   assert.equal(log.match(/Normal shutdown/g)?.length, 1);
 });
-
-/** The pid of the server listening on `port` (the harness does not expose its child's pid). */
-async function serverPid(port: number): Promise<number> {
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const cmd = await Deno.readTextFile(`/proc/${entry.name}/cmdline`);
-      if (cmd.includes("main.ts") && cmd.includes(`--port=${port}`)) return Number(entry.name);
-    } catch {
-      // the process went away
-    }
-  }
-  throw new Error(`Cannot find the server process on port ${port}`);
-}
