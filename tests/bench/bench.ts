@@ -6,7 +6,8 @@
  * exact commands, to BENCHMARKS.md. Options: `--time=SECONDS` (default 10),
  * `--table-size=N` (default 10000), `--targets=mydeno,mariadb`, `--no-record`.
  * `--lifecycle` runs the connection-lifecycle benchmark instead (lifecycle_bench.ts),
- * `--handlersocket` the HandlerSocket one (hs_bench.ts).
+ * `--handlersocket` the HandlerSocket one (hs_bench.ts), `--shutdown` the time from SIGTERM to
+ * exit under load (shutdown_bench.ts).
  */
 
 import { parseArgs } from "node:util";
@@ -21,6 +22,7 @@ import { connectLoop } from "./connect_loop.ts";
 import { formatReport } from "./report.ts";
 import { lifecycleMain } from "./lifecycle_bench.ts";
 import { hsBenchMain } from "./hs_bench.ts";
+import { shutdownMain } from "./shutdown_bench.ts";
 import type { BenchRow } from "./report.ts";
 
 const CONNECT_MAX_ITERATIONS = 20_000;
@@ -143,6 +145,10 @@ function commandsText(cfg: BenchConfig): string[] {
 async function main(): Promise<void> {
   if (Deno.args.includes("--handlersocket")) {
     await hsBenchMain(Deno.args);
+    return;
+  }
+  if (Deno.args.includes("--shutdown")) {
+    await shutdownMain(Deno.args.filter((a) => a !== "--shutdown"));
     return;
   }
   if (Deno.args.includes("--lifecycle")) {
