@@ -7,7 +7,7 @@
  * both hashes whatever the account's plugin, so a client may log in with either plugin.
  */
 
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import {
   DB_PRIVILEGES,
   DYNAMIC_PRIVILEGES,
@@ -84,12 +84,21 @@ export function createGrantTables(db: DatabaseSync): void {
   );
 }
 
+/** The statement of `readAccounts` per store connection: every login runs it, and preparing
+ * it costs more than running it. */
+const accountQueries = new WeakMap<DatabaseSync, StatementSync>();
+
 /** Accounts named `user`, plus anonymous ('') accounts, in table order. */
 export function readAccounts(db: DatabaseSync, user: string): AccountRow[] {
-  const rows = db.prepare(
-    `SELECT User, Host, plugin, authentication_string, Mydeno_native_hash, Mydeno_sha2_hash, ` +
-      `account_locked FROM ${USER_TABLE} WHERE User = ? OR User = ''`,
-  ).all(user);
+  let query = accountQueries.get(db);
+  if (query === undefined) {
+    query = db.prepare(
+      `SELECT User, Host, plugin, authentication_string, Mydeno_native_hash, Mydeno_sha2_hash, ` +
+        `account_locked FROM ${USER_TABLE} WHERE User = ? OR User = ''`,
+    );
+    accountQueries.set(db, query);
+  }
+  const rows = query.all(user);
   return rows.map((r) => ({
     user: String(r.User),
     host: String(r.Host),

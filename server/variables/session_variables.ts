@@ -68,18 +68,30 @@ export function initialGlobals(
   return globals;
 }
 
+/** The host name, read once: every session builds its globals with `initialGlobals`, and MySQL
+ * too reads it once at startup. */
+let hostname: string | null = null;
+
 function safeHostname(): string {
+  if (hostname !== null) return hostname;
   try {
-    return Deno.hostname();
+    hostname = Deno.hostname();
   } catch {
-    return "localhost";
+    hostname = "localhost";
   }
+  return hostname;
 }
+
+/** The system time zone, computed once (MySQL sets system_time_zone at startup); building an
+ * Intl.DateTimeFormat costs tens of microseconds, too much for every connection. */
+let timeZone: string | null = null;
 
 /** The system's time zone abbreviation, as MySQL's system_time_zone shows it (e.g. UTC, CET). */
 function systemTimeZone(): string {
+  if (timeZone !== null) return timeZone;
   const parts = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts();
-  return parts.find((p) => p.type === "timeZoneName")?.value ?? "UTC";
+  timeZone = parts.find((p) => p.type === "timeZoneName")?.value ?? "UTC";
+  return timeZone;
 }
 
 /** A session's variables over the server's globals. */
