@@ -59,12 +59,12 @@ export async function comStatistics(session: ProtocolSession): Promise<void> {
   out.endPacket();
 }
 
-/** COM_PROCESS_KILL: KILL CONNECTION id. */
+/** COM_PROCESS_KILL: KILL CONNECTION id, through the engine, which checks SUPER /
+ * CONNECTION_ADMIN for another user's session (1095) and counts it in Com_kill. */
 export async function comProcessKill(session: ProtocolSession, payload: Uint8Array): Promise<void> {
   const id = new PacketReader(payload, 1).int4();
-  const user = session.sql?.identity.user ?? "";
-  // Privileges live in the engine; until it exposes them, root may kill any session.
-  await session.link.kill(id, { queryOnly: false, byUser: user, canKillAny: user === "root" });
+  if (!session.sql) throw new MysqlError(ER.ER_UNKNOWN_COM_ERROR, "Unknown command");
+  await session.sql.execute(`KILL CONNECTION ${id}`);
   session.writeOk();
 }
 

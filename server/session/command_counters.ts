@@ -2,8 +2,8 @@
  * What one command packet adds to the session's status counters (sql/sql_parse.cc
  * `dispatch_command`): Questions for every command but COM_PING, COM_STATISTICS and the
  * prepared-statement housekeeping (MySQL's CF_SKIP_QUESTIONS), Queries for all but COM_PING
- * and COM_STATISTICS, and the command's own Com_* counter. The statements of a COM_QUERY count
- * their Com_* in the engine.
+ * and COM_STATISTICS, and the command's own Com_* counter. The statements of a COM_QUERY (and
+ * the KILL that COM_PROCESS_KILL runs) count their Com_* in the engine.
  */
 
 import {
@@ -12,7 +12,6 @@ import {
   COM_FIELD_LIST,
   COM_INIT_DB,
   COM_PING,
-  COM_PROCESS_KILL,
   COM_RESET_CONNECTION,
   COM_SET_OPTION,
   COM_SHUTDOWN,
@@ -33,7 +32,6 @@ const COMMAND_COUNTERS: ReadonlyMap<number, ComName> = new Map<number, ComName>(
   [COM_INIT_DB, "change_db"],
   [COM_FIELD_LIST, "show_fields"],
   [COM_STATISTICS, "show_status"],
-  [COM_PROCESS_KILL, "kill"],
   [COM_SET_OPTION, "set_option"],
   [COM_SHUTDOWN, "shutdown"],
   [COM_PING, "admin_commands"],

@@ -165,6 +165,33 @@ Deno.test({
       await v.conn.end();
     });
 
+    await t.step("COM_PROCESS_KILL checks the killer's privileges (1095)", async () => {
+      await admin.query("CREATE USER 'plain'@'%' IDENTIFIED BY 'pw'");
+      await admin.query("CREATE USER 'boss'@'%' IDENTIFIED BY 'pw'");
+      await admin.query("GRANT CONNECTION_ADMIN ON *.* TO 'boss'@'%'");
+      const comKill = (id: number) => {
+        const p = new Uint8Array(5);
+        p[0] = 0x0c;
+        new DataView(p.buffer).setUint32(1, id, true);
+        return p;
+      };
+      const v = await victim(srv);
+      using plain = await RawClient.connect(srv.port);
+      assert.equal((await plain.login("plain", "pw"))!.payload[0], 0x00);
+      await plain.send(0, comKill(v.conn.threadId));
+      assert.deepEqual(errOf(await plain.read()), {
+        code: 1095,
+        message: `You are not owner of thread ${v.conn.threadId}`,
+      });
+      using boss = await RawClient.connect(srv.port);
+      assert.equal((await boss.login("boss", "pw"))!.payload[0], 0x00);
+      await boss.send(0, comKill(v.conn.threadId));
+      assert.equal((await boss.read())!.payload[0], 0x00);
+      await waitUntil("the victim sees the kill", () => v.errors.length > 0);
+      await gone(admin, v.conn.threadId);
+      v.conn.destroy();
+    });
+
     await t.step("killing an unknown id is ERR 1094", async () => {
       await assert.rejects(admin.query("KILL 999999"), (e: FatalError) => e.errno === 1094);
     });
