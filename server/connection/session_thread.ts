@@ -11,7 +11,12 @@
 
 import { logWarning } from "../log/error_log.ts";
 import { resources, type TrackedResource } from "../resources/resource_tracker.ts";
-import { ChannelKind, type FromWorker, type ToWorker } from "../session/session_messages.ts";
+import {
+  ChannelKind,
+  type FromWorker,
+  type GlobalVariables,
+  type ToWorker,
+} from "../session/session_messages.ts";
 import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
 
 /** Receives the messages of the session a thread serves. */
@@ -62,6 +67,8 @@ export class SessionThread {
   #owner: SessionThreadOwner | null = null;
   #exited = false;
   #exitWaiters: (() => void)[] = [];
+  /** The globals the worker got with its last `open` (a copy), null before the first. */
+  #globalsSent: GlobalVariables | null = null;
 
   constructor() {
     this.#worker = new Worker(WORKER_URL, { type: "module", name: this.name });
@@ -104,6 +111,10 @@ export class SessionThread {
         this.#send(ChannelKind.PACKET, message.seq, message.payload);
         return;
       case "open":
+        // Structured clone (shared memory), as below; the globals only when they changed.
+        this.#worker.postMessage({ ...message, globals: this.#globalsToSend(message.globals) });
+        this.#send(ChannelKind.POSTED, 0, null);
+        return;
       case "rpc-reply":
       case "channels":
         // Shared memory and Maps do not survive JSON: structured clone, with a marker that
@@ -114,6 +125,16 @@ export class SessionThread {
       default:
         this.#send(ChannelKind.JSON, 0, encoder.encode(JSON.stringify(message)));
     }
+  }
+
+  /** The globals an `open` carries: null when the worker already has these values (it kept
+   * those of its previous `open`, plus the `global` changes sent while it served it). */
+  #globalsToSend(globals: GlobalVariables | null): GlobalVariables | null {
+    if (globals === null) return null;
+    const sent = this.#globalsSent;
+    if (sent !== null && sameEntries(sent, globals)) return null;
+    this.#globalsSent = new Map(globals);
+    return globals;
   }
 
   /** Send one client packet (the hot path of `post`). `payload` may be reused afterwards. */
@@ -218,6 +239,15 @@ export class SessionThread {
     if (message.t === "exited") this.#finishExit();
     else this.#owner?.onWorkerMessage(message);
   }
+}
+
+/** True when both maps hold the same keys with the same values. */
+function sameEntries(a: GlobalVariables, b: GlobalVariables): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of b) {
+    if (a.get(key) !== value) return false;
+  }
+  return true;
 }
 
 /** The body of a message that came in several frames. */

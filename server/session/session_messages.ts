@@ -75,7 +75,9 @@ export type ToWorker =
     peer: PeerAddress;
     /** Data directory: where the worker opens the store (once per worker). */
     datadir: string;
-    globals: GlobalVariables;
+    /** Null when they are the same as at this thread's previous `open`: the worker keeps its
+     * copy (cloning a few hundred variables per connection is a noticeable part of a connect). */
+    globals: GlobalVariables | null;
     /** Server start time (ms since epoch), for Uptime in COM_STATISTICS. */
     startedAt: number;
     /** Shared control array (see `ControlSlot`). */

@@ -32,7 +32,7 @@ let session: ProtocolSession | null = null;
 let globals = new Map<string, string | number>();
 
 function openSession(message: Extract<ToWorker, { t: "open" }>): void {
-  globals = message.globals;
+  if (message.globals !== null) globals = message.globals;
   services ??= openSessionServices({
     datadir: message.datadir,
     catalogEpoch: message.catalogEpoch,
@@ -44,7 +44,7 @@ function openSession(message: Extract<ToWorker, { t: "open" }>): void {
   session = new ProtocolSession({
     connectionId: message.connectionId,
     peer: message.peer,
-    globals: message.globals,
+    globals,
     startedAt: message.startedAt,
     control,
     status: new StatusCounters(message.status),
