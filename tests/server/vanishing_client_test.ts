@@ -139,6 +139,32 @@ Deno.test({
       await admin.query("UNLOCK TABLES");
     });
 
+    await t.step("waiting for the store's write lock", async () => {
+      // Another table, so no metadata lock is in the way: only SQLite's one writer.
+      await other.query("BEGIN");
+      await other.query("INSERT INTO v.t VALUES (5)");
+      const victim = await rawSession(srv);
+      const id = victim.connectionId;
+      try {
+        await start(victim, "INSERT INTO v.held (id) VALUES (5)");
+        await waitUntil("the victim waits for the writer", async () => {
+          const [rows] = await admin.query(
+            "SELECT COMMAND, TIME_MS FROM information_schema.PROCESSLIST WHERE ID = ?",
+            [id],
+          );
+          const r = (rows as { COMMAND: string; TIME_MS: number }[])[0];
+          return r?.COMMAND === "Query" && Number(r.TIME_MS) > 300;
+        });
+      } finally {
+        victim[Symbol.dispose]();
+      }
+      await gone(admin, id);
+      await other.query("COMMIT");
+      assert.equal(await count(admin, "SELECT COUNT(*) FROM v.held WHERE id = 5"), 0);
+      await admin.query("INSERT INTO v.held (id) VALUES (6)");
+      await admin.query("DELETE FROM v.t");
+    });
+
     await t.step("in a long scan holding the store's write lock", async () => {
       const victim = await rawSession(srv);
       const id = victim.connectionId;
