@@ -22,7 +22,8 @@ import {
 
 /** Stop with `signal` while the scenario's clients are connected; check all they saw. */
 async function stopUnderLoad(signal: Deno.Signal, writers: number): Promise<void> {
-  const datadir = `${await makeTestDir("sig-")}/data`;
+  const dir = await makeTestDir("sig-");
+  const datadir = `${dir}/data`;
   try {
     let acked: number[] = [];
     {
@@ -45,7 +46,7 @@ async function stopUnderLoad(signal: Deno.Signal, writers: number): Promise<void
     assert.deepEqual(acked.filter((id) => !ids.has(id)), [], "acknowledged rows lost");
     assert.ok(!ids.has(-1), "the open transaction's row survived");
   } finally {
-    await Deno.remove(datadir, { recursive: true }).catch(() => {});
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
 

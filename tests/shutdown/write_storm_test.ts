@@ -22,7 +22,8 @@ Deno.test({
   sanitizeOps: true,
   sanitizeResources: true,
 }, async () => {
-  const datadir = `${await makeTestDir("storm-")}/data`;
+  const dir = await makeTestDir("storm-");
+  const datadir = `${dir}/data`;
   try {
     let acked: number[] = [];
     const written: { first: number; batch: number; next: number }[] = [];
@@ -53,6 +54,6 @@ Deno.test({
       }
     }
   } finally {
-    await Deno.remove(datadir, { recursive: true }).catch(() => {});
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });
