@@ -61,5 +61,6 @@ Deno.test({
   assertCleanShutdownLog(await srv.logText(), "root");
   assertShutdownSeen(s.sleeping, "the sleeping client", true);
   assertShutdownSeen(s.idle, "the idle client", true);
+  assertShutdownSeen(s.inTransaction, "the client in a transaction", true);
   for (const w of s.writers) assertShutdownSeen(w.client, "a writer", false);
 });
