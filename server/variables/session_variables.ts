@@ -47,6 +47,15 @@ const PAIRS: ReadonlyArray<readonly [string, string]> = [
 export function initialGlobals(
   overrides: ReadonlyMap<string, VariableValue> = new Map(),
 ): GlobalValues {
+  // Every session starts from the defaults (sql/session.ts): copy them once built.
+  if (overrides.size === 0) return new Map(defaultGlobals ??= buildGlobals(overrides));
+  return buildGlobals(overrides);
+}
+
+/** `initialGlobals()` without overrides; the values are immutable primitives. */
+let defaultGlobals: GlobalValues | null = null;
+
+function buildGlobals(overrides: ReadonlyMap<string, VariableValue>): GlobalValues {
   const globals: GlobalValues = new Map();
   for (const def of SYSTEM_VARIABLES.values()) {
     if (def.aliasOf === null && def.scope !== "session") globals.set(def.name, def.default);
