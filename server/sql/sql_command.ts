@@ -102,10 +102,9 @@ function otherCommand(tokens: readonly Token[], first: string): ComName | null {
   switch (first) {
     case "INSERT":
     case "REPLACE": {
-      const base = first === "INSERT" ? "insert" : "replace";
-      return tokens.some((t) => t.kind === "word" && t.upper === "SELECT")
-        ? `${base}_select`
-        : base;
+      return insertsSelect(tokens)
+        ? (first === "INSERT" ? "insert_select" : "replace_select")
+        : (first === "INSERT" ? "insert" : "replace");
     }
     case "CREATE":
     case "DROP":
@@ -130,6 +129,17 @@ function otherCommand(tokens: readonly Token[], first: string): ComName | null {
       return explainCommand(tokens);
   }
   return null;
+}
+
+/** INSERT / REPLACE ... SELECT: a SELECT before any VALUES or SET (a bulk VALUES list is not
+ * scanned to its end). */
+function insertsSelect(tokens: readonly Token[]): boolean {
+  for (const t of tokens) {
+    if (t.kind !== "word") continue;
+    if (t.upper === "SELECT" || t.upper === "TABLE") return true;
+    if (t.upper === "VALUES" || t.upper === "VALUE" || t.upper === "SET") return false;
+  }
+  return false;
 }
 
 /** CREATE / DROP / ALTER / RENAME: the object word within the first few tokens (after
