@@ -17,8 +17,10 @@ import {
   statusEntries,
 } from "../thd/status_counters.ts";
 import type { ThreadCache } from "../thread_cache/thread_cache.ts";
-import { resources, type TrackedResource } from "../resources/resource_tracker.ts";
 import { createLockTableBuffer, LockTable } from "../locks/mod.ts";
+import { resources, type TrackedResource } from "../resources/resource_tracker.ts";
+import { type MemoryHandle, memoryTracker } from "../memory/memory_tracker.ts";
+import { memoryRegistry, SESSION_BYTES } from "../memory/memory_registry.ts";
 import type { ClientConnection, ConnectionHost } from "./client_connection.ts";
 import type { SessionThread } from "./session_thread.ts";
 
@@ -76,6 +78,10 @@ export class ConnectionRegistry implements ConnectionHost {
     Aborted_connects: 0,
     Connection_errors_max_connections: 0,
   };
+  /** INSTALL / UNINSTALL PLUGIN and SHOW PLUGINS (set by the server). */
+  pluginHandler:
+    | ((op: "install" | "uninstall" | "list", name: string, lib: string) => Promise<unknown>)
+    | null = null;
   /** More SHOW GLOBAL STATUS counters (HandlerSocket's Hs_*). */
   readonly statusProviders: (() => Iterable<[string, number]>)[] = [];
   #bytesReceived = 0;
@@ -85,6 +91,8 @@ export class ConnectionRegistry implements ConnectionHost {
   #options: ConnectionRegistryOptions;
   /** Each registered session as a tracked resource: a leak is reported where it was accepted. */
   #tracked = new Map<number, TrackedResource>();
+  /** Each registered session in the memory tracker (mod_name "session"). */
+  #memory = new Map<number, MemoryHandle>();
   /**
    * Debug switch `--debug-leak-session`: the next session that ends stays registered, the
    * MDEV-32484 bug made on purpose, so a test can see the shutdown check catch it.
@@ -100,6 +108,7 @@ export class ConnectionRegistry implements ConnectionHost {
     this.lockTable = createLockTableBuffer({ owners });
     this.#locks = new LockTable(this.lockTable);
     this.#options = options;
+    memoryRegistry.configure(this.globals);
   }
 
   /** The next connection id: monotonic from 1, the handshake thread id and CONNECTION_ID(). */
@@ -111,6 +120,10 @@ export class ConnectionRegistry implements ConnectionHost {
   add(connection: ClientConnection): void {
     this.thds.add(connection);
     this.#tracked.set(connection.id, resources.acquire("session", `connection ${connection.id}`));
+    this.#memory.set(
+      connection.id,
+      memoryTracker.track("session", `connection ${connection.id}`, SESSION_BYTES),
+    );
     this.#counters.Connections++;
   }
 
@@ -118,6 +131,10 @@ export class ConnectionRegistry implements ConnectionHost {
   addSystem(thd: RegisteredThd): void {
     this.thds.add(thd);
     this.#tracked.set(thd.id, resources.acquire("session", `system thread ${thd.id}`));
+    this.#memory.set(
+      thd.id,
+      memoryTracker.track("session", `system thread ${thd.id}`, SESSION_BYTES),
+    );
   }
 
   /** Unregister a system thread, before whatever it holds is destroyed. */
@@ -128,6 +145,9 @@ export class ConnectionRegistry implements ConnectionHost {
   #untrack(id: number): void {
     this.#tracked.get(id)?.release();
     this.#tracked.delete(id);
+    const memory = this.#memory.get(id);
+    if (memory) memoryTracker.release(memory);
+    this.#memory.delete(id);
   }
 
   /** Number of live client connections (Threads_connected). */
@@ -199,6 +219,15 @@ export class ConnectionRegistry implements ConnectionHost {
         this.setGlobalVariable(name, value);
         return Promise.resolve(undefined);
       }
+      case "plugins":
+        if (!this.pluginHandler) return Promise.resolve([]);
+        return this.pluginHandler(
+          args[0] as "install" | "uninstall" | "list",
+          String(args[1]),
+          String(args[2]),
+        );
+      case "memoryRows":
+        return Promise.resolve(memoryRegistry.rows());
       case "requestShutdown":
         this.#options.onShutdownRequest(String(args[0] ?? from.user));
         return Promise.resolve(undefined);
@@ -268,6 +297,7 @@ export class ConnectionRegistry implements ConnectionHost {
   setGlobalVariable(name: string, value: string | number): void {
     const key = name.toLowerCase();
     const checked = this.#options.validateGlobal ? this.#options.validateGlobal(key, value) : value;
+    memoryRegistry.setVariable(key, { raw: value, checked, globals: this.globals });
     this.globals.set(key, checked);
     if (key === "thread_cache_size") this.#options.threadCache.resize(Number(checked));
     this.thds.forEach((connection) => connection.globalChanged(key, checked));

@@ -11,6 +11,8 @@
 
 import { logWarning } from "../log/error_log.ts";
 import { resources, type TrackedResource } from "../resources/resource_tracker.ts";
+import { memoryRegistry, WORKER_THREAD_BYTES } from "../memory/memory_registry.ts";
+import { memoryTracker } from "../memory/memory_tracker.ts";
 import {
   ChannelKind,
   type FromWorker,
@@ -59,6 +61,9 @@ export class SessionThread {
   /** The worker's name, e.g. `session-3`: how shutdown reports a thread that does not exit. */
   readonly name = `session-${++threadCount}`;
   #tracked: TrackedResource = resources.acquire("session thread", this.name);
+  /** The worker's memory tracker's shared buffers, and the worker itself as an allocation. */
+  #memory = memoryRegistry.attachThread(this.name);
+  #memoryHandle = memoryTracker.track("worker_thread", this.name, WORKER_THREAD_BYTES);
   #worker: Worker;
   #inbound = SharedChannel.create();
   #outbound = SharedChannel.create();
@@ -83,6 +88,7 @@ export class SessionThread {
         t: "channels",
         inbound: this.#inbound.buffer,
         outbound: this.#outbound.buffer,
+        memory: this.#memory,
       } satisfies ToWorker,
     );
     this.#pump();
@@ -166,6 +172,8 @@ export class SessionThread {
       this.#outbound.wake();
       liveThreads.delete(this);
       this.#tracked.release();
+      memoryRegistry.detachThread(this.#memory.thread);
+      memoryTracker.release(this.#memoryHandle);
     }
     const waiters = this.#exitWaiters;
     this.#exitWaiters = [];

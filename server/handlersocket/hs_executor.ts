@@ -5,6 +5,7 @@
  * run strictly in order, so pipelined requests are answered in order.
  */
 
+import { type MemoryHandle, memoryTracker } from "../memory/memory_tracker.ts";
 import { decodeTokens, encodeError, encodeResponse } from "../../protocol/handlersocket.ts";
 import type { HsToken } from "../../protocol/handlersocket.ts";
 import { MysqlError } from "../errors/mysql_error.ts";
@@ -54,10 +55,15 @@ export function valueToken(v: SqlValue | undefined): HsToken {
 }
 
 /** One HandlerSocket connection's open indexes, auth state and statements. */
+/** What an open index is counted as in the memory tracker: its compiled request shapes. */
+const HS_INDEX_BYTES = 4096;
+
 export class HsExecutor {
   readonly #session: SqlSession;
   readonly #mode: HsPortMode;
   readonly #indexes = new Map<number, HsIndex>();
+  /** Each open index in the memory tracker (mod_name "hs_index"). */
+  readonly #indexMemory = new Map<number, MemoryHandle>();
   readonly #statements = new Map<string, PreparedStatement>();
   readonly counters: HsCounters = { requests: 0, errors: 0 };
   #authed: boolean;
@@ -121,6 +127,11 @@ export class HsExecutor {
     try {
       const index = await openIndex(this.#session, db!, table!, name!, columns!, filters!);
       this.#indexes.set(id, index);
+      // Reopening an id replaces the index: the old one is freed.
+      const old = this.#indexMemory.get(id);
+      if (old) memoryTracker.release(old);
+      const ctx = `handlersocket ${this.#mode.writable ? "wr" : "rd"}`;
+      this.#indexMemory.set(id, memoryTracker.track("hs_index", ctx, HS_INDEX_BYTES));
       return encodeResponse(0, 1, []);
     } catch (e) {
       if (e instanceof HsOpenError) return encodeError(e.code, e.word);
@@ -257,6 +268,8 @@ export class HsExecutor {
     for (const stmt of this.#statements.values()) stmt.close();
     this.#statements.clear();
     this.#indexes.clear();
+    for (const handle of this.#indexMemory.values()) memoryTracker.release(handle);
+    this.#indexMemory.clear();
   }
 }
 

@@ -6,6 +6,8 @@
  * connection and the executors of the connections it serves.
  */
 
+import type { MemoryThreadBuffers } from "../memory/memory_tracker.ts";
+
 /** Main thread → worker, by postMessage. */
 export interface HsStart {
   t: "start";
@@ -23,6 +25,8 @@ export interface HsStart {
   inbound: SharedArrayBuffer;
   /** Ring worker → main. */
   outbound: SharedArrayBuffer;
+  /** The worker's memory tracker's shared buffers (server/memory). */
+  memory?: MemoryThreadBuffers;
 }
 
 /** Worker → main thread, by postMessage. */

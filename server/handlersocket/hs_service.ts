@@ -9,6 +9,12 @@
  * connections are closed first.
  */
 
+import { memoryRegistry, WORKER_THREAD_BYTES } from "../memory/memory_registry.ts";
+import {
+  type MemoryHandle,
+  type MemoryThreadBuffers,
+  memoryTracker,
+} from "../memory/memory_tracker.ts";
 import { LineVio } from "../vio/line_vio.ts";
 import type { ProcessInfo } from "../sql/types.ts";
 import { encodeError } from "../../protocol/handlersocket.ts";
@@ -54,6 +60,8 @@ export interface HsServiceOptions {
 }
 
 const STOP_WAIT_MS = 2000;
+/** What a HandlerSocket connection is counted as in the memory tracker: its line buffers. */
+const HS_CONN_BYTES = 2 * 16 * 1024;
 
 /** One worker thread, registered as a system session (PROCESSLIST `Daemon`). */
 export class HsWorkerThread {
@@ -78,9 +86,18 @@ export class HsWorkerThread {
   #started!: (error: string | null) => void;
   readonly ready: Promise<string | null>;
   #closeHook: (t: HsWorkerThread) => void;
+  /** The worker's memory tracker's shared buffers, and the worker itself as an allocation. */
+  #memory: MemoryThreadBuffers;
+  #memoryHandle: MemoryHandle;
 
   constructor(id: number, writable: boolean, closeHook: (t: HsWorkerThread) => void) {
     this.id = id;
+    this.#memory = memoryRegistry.attachThread(`handlersocket-${id}`);
+    this.#memoryHandle = memoryTracker.track(
+      "worker_thread",
+      this.#memory.name,
+      WORKER_THREAD_BYTES,
+    );
     this.writable = writable;
     this.#closeHook = closeHook;
     this.#stopped = new Promise((r) => (this.#onStopped = r));
@@ -101,6 +118,7 @@ export class HsWorkerThread {
         ...message,
         inbound: this.#inbound.buffer,
         outbound: this.#outbound.buffer,
+        memory: this.#memory,
       } satisfies HsStart,
     );
     this.#pumping = this.#pump();
@@ -189,7 +207,14 @@ export class HsWorkerThread {
     this.worker.terminate();
     for (const resolve of this.#pending.values()) resolve(encodeError(1, "shutdown"));
     this.#pending.clear();
+    this.#releaseMemory();
     return done;
+  }
+
+  /** The worker is gone: its tracker's counts join the ended threads'. Safe to call twice. */
+  #releaseMemory(): void {
+    memoryRegistry.detachThread(this.#memory.thread);
+    memoryTracker.release(this.#memoryHandle);
   }
 
   // ---- the THD registry's view -------------------------------------------------------------
@@ -231,6 +256,7 @@ export class HsWorkerThread {
     this.#inbound.stop();
     this.#outbound.stop();
     this.worker.terminate();
+    this.#releaseMemory();
     this.#onStopped();
   }
 
@@ -350,6 +376,11 @@ export class HsService {
       idleTimeoutMs: o.timeoutSeconds * 1000,
     });
     this.#conns.set(id, { vio, thread });
+    const memory = memoryTracker.track(
+      "hs_connection",
+      `handlersocket-${thread.id}`,
+      HS_CONN_BYTES,
+    );
     this.#connections++;
     thread.conns++;
     const secret = new TextEncoder().encode(writable ? o.secretWr : o.secret);
@@ -361,6 +392,7 @@ export class HsService {
       void thread.send(HsIn.CLOSE, 0, withConn(id, new Uint8Array(0)));
       thread.conns--;
       this.#conns.delete(id);
+      memoryTracker.release(memory);
     }
   }
 

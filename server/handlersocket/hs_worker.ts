@@ -17,6 +17,7 @@ import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
 import { splitLines } from "../../protocol/handlersocket.ts";
 import { encodeError } from "../../protocol/handlersocket.ts";
 import { HsExecutor } from "./hs_executor.ts";
+import { memoryTracker } from "../memory/memory_tracker.ts";
 import { type FromHsWorker, HS_REPLY, HsIn, type HsStart, u32, withConn } from "./hs_messages.ts";
 
 /** How long one wait on the inbound ring lasts before it looks again. */
@@ -45,6 +46,7 @@ function noServerLink(): ServerLink {
 }
 
 function start(m: HsStart): boolean {
+  if (m.memory) memoryTracker.attach(m.memory);
   try {
     engine = openEngine({
       path: storePathOf(m.datadir),
@@ -120,6 +122,8 @@ async function serve(inbound: SharedChannel, outbound: SharedChannel): Promise<v
     const body = inbound.read();
     if (body === null) {
       if (inbound.stopped) return;
+      // Idle: let the main thread see this thread's memory samples as they are now.
+      memoryTracker.publish();
       inbound.waitForData(WAIT_SLICE_MS);
       continue;
     }

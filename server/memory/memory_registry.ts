@@ -9,6 +9,7 @@
  * Main thread only: a worker reaches this through `ServerLink.memoryRows`.
  */
 
+import { ER, MysqlError } from "../errors/mysql_error.ts";
 import {
   ConfigSlot,
   CounterSlot,
@@ -18,6 +19,8 @@ import {
   type MemoryThreadBuffers,
   memoryTracker,
   readSampleArea,
+  SAMPLE_INTERVAL_MAX,
+  SAMPLE_INTERVAL_MIN,
   type SampleRow,
   SLOTS_PER_MODULE,
   THREAD_BUFFER_BYTES,
@@ -59,6 +62,12 @@ export interface MemoryRows {
 
 /** OceanBase's tenant id of the system tenant: mydeno has one tenant. */
 const TENANT_ID = 1;
+
+/** What a session is counted as (THD, NET buffers, ...): an estimate, the same for all. */
+export const SESSION_BYTES = 16 * 1024;
+
+/** What a worker thread is counted as: the RSS of one isolate (DENO_NOTES: about 9 MB). */
+export const WORKER_THREAD_BYTES = 9 * 1024 * 1024;
 
 /** Prefix of the performance_schema event names. */
 export const EVENT_PREFIX = "memory/mydeno/";
@@ -120,6 +129,47 @@ export class MemoryRegistry {
     Atomics.add(this.#configView, ConfigSlot.GENERATION, 1);
   }
 
+  /** Take the start-up values of the memory variables, and where the server listens. Throws
+   * `MysqlError` for intervals out of range or min > max. */
+  configure(globals: ReadonlyMap<string, string | number>): void {
+    const min = checkInterval(MIN_VARIABLE, globals.get(MIN_VARIABLE) ?? DEFAULT_MIN_INTERVAL);
+    const max = checkInterval(MAX_VARIABLE, globals.get(MAX_VARIABLE) ?? DEFAULT_MAX_INTERVAL);
+    if (min > max) throw minAboveMax(MIN_VARIABLE, min);
+    this.setIntervals(min, max);
+    this.#configView[ConfigSlot.DEBUG_LEAK] = Number(globals.get(DEBUG_LEAK_VARIABLE) ?? 0);
+    this.failOnLeak = Number(globals.get(LEAK_EXIT_VARIABLE) ?? 0) === 1;
+    this.server = {
+      ip: String(globals.get("bind_address") ?? "127.0.0.1"),
+      port: Number(globals.get("port") ?? 3306),
+    };
+  }
+
+  /**
+   * SET GLOBAL of a memory variable, before it is stored: `raw` as the statement gave it (an
+   * interval out of [1, 10000] is ERR 1231, not clamped, as OceanBase refuses it), `checked` as
+   * validated, `globals` the current values (min may not exceed max: ERR 1231).
+   */
+  setVariable(
+    name: string,
+    value: {
+      raw: string | number;
+      checked: string | number;
+      globals: ReadonlyMap<string, unknown>;
+    },
+  ): void {
+    if (name === DEBUG_LEAK_VARIABLE) {
+      Atomics.store(this.#configView, ConfigSlot.DEBUG_LEAK, Number(value.checked) === 1 ? 1 : 0);
+      return;
+    }
+    if (name !== MIN_VARIABLE && name !== MAX_VARIABLE) return;
+    const n = checkInterval(name, value.raw);
+    const { min, max } = this.intervals;
+    if (name === MIN_VARIABLE && n > max) throw minAboveMax(name, n);
+    if (name === MAX_VARIABLE && n < min) throw minAboveMax(name, n);
+    if (name === MIN_VARIABLE) this.setIntervals(n, max);
+    else this.setIntervals(min, n);
+  }
+
   /** Counters of all threads, live and ended, summed per label. */
   #sums(): Float64Array {
     const sums = this.#ended.slice();
@@ -171,6 +221,32 @@ export class MemoryRegistry {
     );
     return { summary: this.summaryRows(), samples };
   }
+}
+
+/** The variables the registry applies. */
+export const MIN_VARIABLE = "_min_malloc_sample_interval";
+export const MAX_VARIABLE = "_max_malloc_sample_interval";
+export const DEBUG_LEAK_VARIABLE = "debug_leak_memory";
+export const LEAK_EXIT_VARIABLE = "memory_leak_exit";
+
+function checkInterval(name: string, raw: unknown): number {
+  const n = typeof raw === "number" ? raw : Number(String(raw).trim());
+  if (!Number.isInteger(n) || n < SAMPLE_INTERVAL_MIN || n > SAMPLE_INTERVAL_MAX) {
+    throw new MysqlError(
+      ER.ER_WRONG_VALUE_FOR_VAR,
+      `Variable '${name}' can't be set to the value of '${raw}'`,
+    );
+  }
+  return n;
+}
+
+/** ERR 1231 for `_min_malloc_sample_interval` > `_max_malloc_sample_interval` (MySQL's text;
+ * OceanBase refuses the pair the same way). */
+function minAboveMax(name: string, value: number): MysqlError {
+  return new MysqlError(
+    ER.ER_WRONG_VALUE_FOR_VAR,
+    `Variable '${name}' can't be set to the value of '${value}'`,
+  );
 }
 
 function addCounters(into: Float64Array, from: Float64Array): void {

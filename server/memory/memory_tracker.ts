@@ -50,7 +50,12 @@ export const CounterSlot = {
 export const SLOTS_PER_MODULE = 6;
 
 /** Slots of the global config array (Int32, shared by every thread). */
-export const ConfigSlot = { MIN_INTERVAL: 0, MAX_INTERVAL: 1, GENERATION: 2 } as const;
+export const ConfigSlot = {
+  MIN_INTERVAL: 0,
+  MAX_INTERVAL: 1,
+  GENERATION: 2,
+  DEBUG_LEAK: 3,
+} as const;
 
 /** OceanBase's bounds and defaults of the two intervals; 10000 for both turns sampling off. */
 export const SAMPLE_INTERVAL_MIN = 1;
@@ -64,7 +69,7 @@ export const CAPTURES_PER_SECOND = 1000;
 /** Stack frames kept per sample. */
 const MAX_FRAMES = 8;
 /** Room for the published sample set of one thread (bytes of JSON). */
-export const SAMPLE_AREA_BYTES = 256 * 1024;
+export const SAMPLE_AREA_BYTES = 64 * 1024;
 
 /** What a thread's tracker shares with the main thread. */
 export interface MemoryThreadBuffers {
@@ -144,6 +149,11 @@ export class MemoryTracker {
   }
   get threadName(): string {
     return this.#name;
+  }
+
+  /** `debug_leak_memory`: code that frees a tracked resource skips the release on purpose. */
+  get debugLeak(): boolean {
+    return this.#config[ConfigSlot.DEBUG_LEAK] === 1;
   }
 
   /** Use the shared buffers the main thread gave this thread; the counts so far move along. */

@@ -3,7 +3,7 @@
  * information_schema.__all_virtual_malloc_sample_info, and under its bare name from any
  * database) and MySQL's performance_schema.memory_summary_global_by_event_name.
  *
- * Both are store views over `json_each(mydeno_memory_rows(kind))`. The rows live on the main
+ * Both are store views over `json_each()` of a registered function's JSON. The rows live on the main
  * thread (`memory_registry.ts`); a statement whose plan reads one of the views fetches them
  * first (`ServerLink.memoryRows`) and the registered function hands them to SQLite, so WHERE,
  * ORDER BY, LIMIT, joins and aggregates work as on any table (the PROCESSLIST mechanism).
@@ -13,8 +13,8 @@ import type { DatabaseSync } from "node:sqlite";
 import type { FunctionGuard } from "../sql/function_guard.ts";
 import type { MemoryRows } from "./memory_registry.ts";
 
-/** The registered function the views read. */
-export const MEMORY_ROWS_FUNCTION = "mydeno_memory_rows";
+/** The registered functions the views read (no arguments: the guard's callbacks are varargs). */
+const FUNCTIONS = { summary: "mydeno_memory_summary", samples: "mydeno_memory_samples" } as const;
 
 /** OceanBase's name of the sample table. */
 export const SAMPLE_TABLE = "__all_virtual_malloc_sample_info";
@@ -58,10 +58,10 @@ const STORE_NAMES = [
   `"performance_schema.${SUMMARY_TABLE}"`,
 ];
 
-function jsonView(columns: string[], kind: string): string {
+function jsonView(columns: string[], kind: keyof typeof FUNCTIONS): string {
   return `SELECT ${
     columns.map((c, i) => `json_extract(m.value, '$[${i}]') AS ${c}`).join(", ")
-  } FROM json_each(${MEMORY_ROWS_FUNCTION}('${kind}')) AS m`;
+  } FROM json_each(${FUNCTIONS[kind]}()) AS m`;
 }
 
 /** (Re)create the views; called with the information_schema views. */
@@ -76,9 +76,17 @@ export function createMemoryViews(db: DatabaseSync): void {
   }
 }
 
-/** True when compiled SQL reads one of the views (its rows must be fetched first). */
-export function readsMemoryViews(storeSql: string): boolean {
-  return STORE_NAMES.some((name) => storeSql.includes(name));
+/** Plans that read one of the views (marked once, when compiled). */
+const READERS = new WeakSet<{ readonly sql: string }>();
+
+/** Remember whether a compiled plan reads one of the views; called when it is compiled. */
+export function markMemoryReader(plan: { readonly sql: string }): void {
+  if (STORE_NAMES.some((name) => plan.sql.includes(name))) READERS.add(plan);
+}
+
+/** True when the plan reads one of the views (its rows must be fetched first). */
+export function readsMemoryViews(plan: { readonly sql: string }): boolean {
+  return READERS.has(plan);
 }
 
 /** The rows the running statement reads, as JSON (one statement at a time per thread). */
@@ -89,11 +97,30 @@ export function setMemoryRows(rows: MemoryRows): void {
   current = { summary: JSON.stringify(rows.summary), samples: JSON.stringify(rows.samples) };
 }
 
-/** Register `mydeno_memory_rows(kind)` on a store connection. */
+/** Register the views' functions on a store connection. */
 export function registerMemoryFunctions(guard: FunctionGuard): void {
-  guard.register(
-    MEMORY_ROWS_FUNCTION,
-    { deterministic: false },
-    (kind) => kind === "summary" ? current.summary : current.samples,
-  );
+  guard.register(FUNCTIONS.summary, { deterministic: false }, () => current.summary);
+  guard.register(FUNCTIONS.samples, { deterministic: false }, () => current.samples);
+}
+
+/** Where a table reference to one of the memory tables points: performance_schema's summary,
+ * information_schema's sample table, or the sample table's bare name from any database (or
+ * none) unless the current database has a table of that name (`shadowed`). Null for other
+ * tables. */
+export function memoryTableSchema(
+  db: string | null,
+  name: string,
+  shadowed: () => boolean,
+): { db: string; view: string; store: string } | null {
+  const lower = name.toLowerCase();
+  const schema = db?.toLowerCase() ?? null;
+  if (schema === "performance_schema" && lower === SUMMARY_TABLE) {
+    return { db: "performance_schema", view: SUMMARY_TABLE, store: `performance_schema.${lower}` };
+  }
+  if (lower !== SAMPLE_TABLE) return null;
+  if (schema === "information_schema" || (db === null && !shadowed())) {
+    const view = SAMPLE_TABLE.toUpperCase();
+    return { db: "information_schema", view, store: `information_schema.${view}` };
+  }
+  return null;
 }

@@ -4,6 +4,7 @@
  * data sent for their parameters.
  */
 
+import { type MemoryHandle, memoryTracker } from "../memory/memory_tracker.ts";
 import type { PreparedStatement } from "../sql/types.ts";
 
 /** One prepared statement as the protocol layer tracks it. */
@@ -16,7 +17,12 @@ export interface PreparedEntry {
   longData: Map<number, Uint8Array[]>;
   /** Its text may SET session variables (see `mayChangeVariables`). */
   readonly mayChangeVariables: boolean;
+  /** Its allocation in the memory tracker, released when it is closed. */
+  readonly memory: MemoryHandle;
 }
+
+/** What a prepared statement is counted as beyond its text: plan, parameters, metadata. */
+const STATEMENT_OVERHEAD_BYTES = 1024;
 
 /**
  * Whether statement text may change session variables: it mentions SET or EXECUTE (of a
@@ -30,6 +36,12 @@ export function mayChangeVariables(sql: string): boolean {
 export class PreparedStatementRegistry {
   #entries = new Map<number, PreparedEntry>();
   #nextId = 1;
+  /** The memory tracker's context: which session owns the statements. */
+  readonly ctx: string;
+
+  constructor(ctx = "session") {
+    this.ctx = ctx;
+  }
 
   /** Register a statement; returns its new id. */
   add(statement: PreparedStatement, sql: string): PreparedEntry {
@@ -39,6 +51,11 @@ export class PreparedStatementRegistry {
       paramTypes: null,
       longData: new Map(),
       mayChangeVariables: mayChangeVariables(sql),
+      memory: memoryTracker.track(
+        "prepared_statement",
+        this.ctx,
+        STATEMENT_OVERHEAD_BYTES + sql.length * 2,
+      ),
     };
     this.#entries.set(entry.id, entry);
     return entry;
@@ -55,11 +72,16 @@ export class PreparedStatementRegistry {
     if (!entry) return;
     this.#entries.delete(id);
     entry.statement.close();
+    // debug_leak_memory: forget the allocation on purpose, so a test sees the leak reported.
+    if (!memoryTracker.debugLeak) memoryTracker.release(entry.memory);
   }
 
   /** Free every statement (reset, change user, disconnect). */
   closeAll(): void {
-    for (const entry of this.#entries.values()) entry.statement.close();
+    for (const entry of this.#entries.values()) {
+      entry.statement.close();
+      memoryTracker.release(entry.memory);
+    }
     this.#entries.clear();
   }
 }

@@ -74,7 +74,7 @@ export class ProtocolSession {
   readonly link: WorkerServerLink;
   /** Replies of the current command. */
   readonly out = new PacketOutput(1024);
-  readonly statements = new PreparedStatementRegistry();
+  readonly statements: PreparedStatementRegistry;
   /** Capabilities both sides share (after the handshake). */
   capabilities = 0;
   /** CLIENT_MULTI_STATEMENTS, switched by COM_SET_OPTION. */
@@ -103,6 +103,7 @@ export class ProtocolSession {
 
   constructor(options: ProtocolSessionOptions) {
     this.connectionId = options.connectionId;
+    this.statements = new PreparedStatementRegistry(`connection ${options.connectionId}`);
     this.peer = options.peer;
     this.globals = options.globals;
     this.startedAt = options.startedAt;

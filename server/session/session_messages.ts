@@ -14,6 +14,7 @@
  */
 
 import type { ErrorLogEntry } from "../log/error_log.ts";
+import type { MemoryThreadBuffers } from "../memory/memory_tracker.ts";
 import type { PeerAddress } from "../vio/peer_address.ts";
 
 /** Global system variables as the main thread holds them. */
@@ -67,7 +68,13 @@ export const ChannelKind = {
 /** Main thread → worker. */
 export type ToWorker =
   /** Sent once by postMessage when the worker starts: its two rings (see `ChannelKind`). */
-  | { t: "channels"; inbound: SharedArrayBuffer; outbound: SharedArrayBuffer }
+  | {
+    t: "channels";
+    inbound: SharedArrayBuffer;
+    outbound: SharedArrayBuffer;
+    /** The worker's memory tracker's shared buffers (server/memory). */
+    memory: MemoryThreadBuffers;
+  }
   /** Serve a new client connection: send the handshake and wait for packets. */
   | {
     t: "open";
@@ -110,7 +117,9 @@ export type RpcOp =
   | "kill"
   | "globalStatus"
   | "setGlobalVariable"
-  | "requestShutdown";
+  | "requestShutdown"
+  | "memoryRows"
+  | "plugins";
 
 /** Worker → main thread. */
 export type FromWorker =

@@ -17,6 +17,7 @@ import { ProtocolSession } from "./protocol_session.ts";
 import type { FromWorker, ToWorker } from "./session_messages.ts";
 import { WorkerChannel } from "./worker_channel.ts";
 import { StatusCounters } from "../thd/status_counters.ts";
+import { memoryTracker } from "../memory/memory_tracker.ts";
 
 let channel: WorkerChannel | null = null;
 
@@ -125,6 +126,7 @@ async function serve(channel: WorkerChannel): Promise<void> {
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.t === "channels") {
+    memoryTracker.attach(message.memory);
     channel = new WorkerChannel(message.inbound, message.outbound);
     serve(channel);
   } else {

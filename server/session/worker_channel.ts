@@ -10,6 +10,7 @@
 import { MysqlError } from "../errors/mysql_error.ts";
 import { ChannelKind, ControlSlot, type FromWorker, type ToWorker } from "./session_messages.ts";
 import { SharedChannel, WRITE_DONE } from "./shared_channel.ts";
+import { memoryTracker } from "../memory/memory_tracker.ts";
 
 /** One wait slice: how often a blocked worker checks that it was not told to stop. */
 const SLICE_MS = 100;
@@ -98,6 +99,8 @@ export class WorkerChannel {
         }
       }
       if (inbound.stopped) return null;
+      // Idle: let the main thread see this thread's memory samples as they are now.
+      memoryTracker.publish();
       inbound.waitForData(SLICE_MS);
     }
   }
@@ -111,7 +114,14 @@ export class WorkerChannel {
   /** Send framed bytes for the client; `done` ends the reply to a command. Nothing is sent
    * once the client is gone: nobody would read it. */
   write(bytes: Uint8Array, done: boolean): void {
-    if (this.#clientAlive()) this.#send(ChannelKind.WRITE, done ? 1 : 0, bytes);
+    if (!this.#clientAlive()) return;
+    // The reply buffer, tracked until the ring holds a copy (mod_name "result_buffer").
+    const buffer = memoryTracker.track("result_buffer", memoryTracker.threadName, bytes.length);
+    try {
+      this.#send(ChannelKind.WRITE, done ? 1 : 0, bytes);
+    } finally {
+      memoryTracker.release(buffer);
+    }
   }
 
   /** Send a message to the main thread. */

@@ -7,6 +7,8 @@
 
 import { MysqlError } from "../errors/mysql_error.ts";
 import type { ProcessInfo, ServerLink } from "../sql/types.ts";
+import type { MemoryRows } from "../memory/memory_registry.ts";
+import { memoryTracker } from "../memory/memory_tracker.ts";
 import type { FromWorker, RpcOp } from "./session_messages.ts";
 import type { RpcReply } from "./worker_channel.ts";
 
@@ -50,5 +52,15 @@ export class WorkerServerLink implements ServerLink {
 
   requestShutdown(byUser: string): Promise<void> {
     return this.#call("requestShutdown", [byUser]);
+  }
+
+  plugins(op: "install" | "uninstall" | "list", name: string, library: string): Promise<unknown> {
+    return this.#call("plugins", [op, name, library]);
+  }
+
+  memoryRows(): Promise<MemoryRows> {
+    // This thread's samples as they are now, before the main thread reads them.
+    memoryTracker.publish();
+    return this.#call("memoryRows", []);
   }
 }

@@ -7,6 +7,7 @@
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import { quoteStore, storeName } from "../store/table_def.ts";
 import { INFORMATION_SCHEMA_VIEWS } from "../store/information_schema_views.ts";
+import { memoryTableSchema } from "../memory/memory_views.ts";
 import { type Frame, newFrame } from "./rewrite_frame.ts";
 import { ALIAS_STOP } from "./rewrite_keywords.ts";
 import type { SqlRewriter } from "./sql_rewriter.ts";
@@ -54,6 +55,15 @@ export function resolveTable(
   if (db === null && rw.cteNames.has(name.toLowerCase())) {
     f.scans?.push({ alias, rowid: false });
     return alias === name ? quoteStore(name) : `${quoteStore(name)} AS ${quoteStore(alias)}`;
+  }
+  const memorySchema = memoryTableSchema(
+    db,
+    name,
+    () => rw.ctx.currentDb !== null && !!rw.ctx.findTable(rw.ctx.currentDb, name),
+  );
+  if (memorySchema !== null) {
+    rw.tables.push({ db: memorySchema.db, name: memorySchema.view, alias, def: null });
+    return `${quoteStore(memorySchema.store)} AS ${quoteStore(alias)}`;
   }
   const schema = db ?? rw.ctx.currentDb;
   if (schema === null) throw new MysqlError(ER.ER_NO_DB_ERROR, "No database selected");

@@ -44,6 +44,7 @@ import { endsSession, type SessionSignals, SessionState } from "../session/sessi
 import type { StatusCounters } from "../thd/status_counters.ts";
 import { sqlCommandSlot } from "./sql_command.ts";
 import { markProcessListReader, processListJson, readsProcessList } from "./processlist_view.ts";
+import { markMemoryReader, readsMemoryViews, setMemoryRows } from "../memory/memory_views.ts";
 import {
   checkAccess,
   checkDatabaseVisible,
@@ -301,6 +302,7 @@ export class Session implements SqlSession, CompileContext {
     if (!plan) {
       plan = compileDml(this, sql, tokens);
       markProcessListReader(plan);
+      markMemoryReader(plan);
       this.conn.plans.set(d.key, plan);
     }
     return this.runPlan(plan, sql, d.literals, params);
@@ -308,6 +310,21 @@ export class Session implements SqlSession, CompileContext {
 
   /** Run a compiled plan; one that reads information_schema.PROCESSLIST fetches it first. */
   runPlan(
+    plan: Plan,
+    sql: string,
+    literals: readonly unknown[],
+    params: readonly SqlValue[],
+  ): Outcome {
+    if (readsMemoryViews(plan) && this.link.memoryRows) {
+      return this.link.memoryRows().then((rows) => {
+        setMemoryRows(rows);
+        return this.#runPlanWithProcessList(plan, sql, literals, params);
+      });
+    }
+    return this.#runPlanWithProcessList(plan, sql, literals, params);
+  }
+
+  #runPlanWithProcessList(
     plan: Plan,
     sql: string,
     literals: readonly unknown[],
@@ -331,6 +348,7 @@ export class Session implements SqlSession, CompileContext {
     this.#sql = sql;
     const plan = compileDml(this, sql, tokens);
     markProcessListReader(plan);
+    markMemoryReader(plan);
     return plan;
   }
 

@@ -11,6 +11,7 @@ import { registerMysqlFunctions } from "./mysql_functions.ts";
 import type { FunctionHost } from "./function_host.ts";
 import { PlanCache } from "./plan_cache.ts";
 import { FunctionGuard } from "./function_guard.ts";
+import { registerMemoryFunctions } from "../memory/memory_views.ts";
 
 /** A column that values are converted for. */
 export interface ColumnSpec {
@@ -37,6 +38,7 @@ export class StoreConnection {
       if (!this.host) throw new Error("Cannot run a function: no session on this connection");
       return this.host;
     });
+    registerMemoryFunctions(this.guard);
   }
 
   /** The id `mysql_store()` knows `column` by. */

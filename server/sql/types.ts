@@ -5,6 +5,8 @@
  * rows with MySQL column metadata, or an OK summary. It throws `MysqlError` on failure.
  */
 
+import type { MemoryRows } from "../memory/memory_registry.ts";
+
 /** A value as the engine returns it or takes it as a parameter. */
 export type SqlValue = null | number | bigint | string | Uint8Array;
 
@@ -94,6 +96,10 @@ export interface ServerLink {
   setGlobalVariable(name: string, value: string | number): Promise<void>;
   /** Ask for shutdown (SHUTDOWN statement / COM_SHUTDOWN). */
   requestShutdown(byUser: string): Promise<void>;
+  /** INSTALL / UNINSTALL PLUGIN, and SHOW PLUGINS' rows of loadable plugins ("list"). */
+  plugins?(op: "install" | "uninstall" | "list", name: string, library: string): Promise<unknown>;
+  /** The memory tables' rows, of every thread (server/memory/memory_registry.ts). */
+  memoryRows?(): Promise<MemoryRows>;
 }
 
 /** Who a session is: fixed at authentication, changed by COM_CHANGE_USER. */

@@ -5,6 +5,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
+import { createMemoryViews, MEMORY_INFORMATION_SCHEMA_VIEWS } from "../memory/memory_views.ts";
 
 const T = "_mydeno_tables";
 const S = "_mydeno_schemata";
@@ -213,6 +214,7 @@ export const INFORMATION_SCHEMA_VIEWS: readonly string[] = [
   "STATISTICS",
   "ENGINES",
   "PROCESSLIST",
+  ...MEMORY_INFORMATION_SCHEMA_VIEWS,
   ...Object.keys(EMPTY_VIEWS),
 ];
 
@@ -235,4 +237,5 @@ export function createInformationSchemaViews(db: DatabaseSync): void {
     db.exec(`DROP VIEW IF EXISTS "information_schema.${name}"`);
     db.exec(`CREATE VIEW "information_schema.${name}" AS ${body}`);
   }
+  createMemoryViews(db);
 }

@@ -23,6 +23,12 @@ const RO_NULL = { scope: "global", ro: true, nullable: true } as const;
 
 /** Global-only variables. */
 export const GLOBAL_VARIABLE_DEFS: readonly VariableDef[] = [
+  // The memory sampler (server/memory): OceanBase's names and limits; SET GLOBAL refuses values
+  // out of range and min > max with ERR 1231 (memory_registry.ts).
+  intVar("_max_malloc_sample_interval", 256, { ...G, min: 1, max: 10000 }),
+  intVar("_min_malloc_sample_interval", 16, { ...G, min: 1, max: 10000 }),
+  boolVar("debug_leak_memory", false, G),
+  boolVar("memory_leak_exit", false, RO),
   boolVar("automatic_sp_privileges", true, G),
   intVar("back_log", 151, { ...RO, min: 1, max: 65535 }),
   strVar("basedir", "/usr/", RO),

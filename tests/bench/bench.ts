@@ -7,7 +7,8 @@
  * `--table-size=N` (default 10000), `--targets=mydeno,mariadb`, `--no-record`.
  * `--lifecycle` runs the connection-lifecycle benchmark instead (lifecycle_bench.ts),
  * `--handlersocket` the HandlerSocket one (hs_bench.ts), `--shutdown` the time from SIGTERM to
- * exit under load (shutdown_bench.ts).
+ * exit under load (shutdown_bench.ts), `--memory` point selects with the memory sampler off,
+ * at its default and full (memory_bench.ts).
  */
 
 import { parseArgs } from "node:util";
@@ -23,6 +24,7 @@ import { formatReport } from "./report.ts";
 import { lifecycleMain } from "./lifecycle_bench.ts";
 import { hsBenchMain } from "./hs_bench.ts";
 import { shutdownMain } from "./shutdown_bench.ts";
+import { memoryBenchMain } from "./memory_bench.ts";
 import type { BenchRow } from "./report.ts";
 
 const CONNECT_MAX_ITERATIONS = 20_000;
@@ -149,6 +151,10 @@ async function main(): Promise<void> {
   }
   if (Deno.args.includes("--shutdown")) {
     await shutdownMain(Deno.args.filter((a) => a !== "--shutdown"));
+    return;
+  }
+  if (Deno.args.includes("--memory")) {
+    await memoryBenchMain(Deno.args.filter((a) => a !== "--memory"));
     return;
   }
   if (Deno.args.includes("--lifecycle")) {

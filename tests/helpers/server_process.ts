@@ -119,7 +119,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
     });
   } else {
     cmd = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", mydenoEntry(), ...base, ...(opts.options ?? [])],
+      // Memory still tracked at shutdown makes the exit code 1 (server/memory).
+      args: ["run", "-A", mydenoEntry(), ...base, "--memory-leak-exit", ...(opts.options ?? [])],
       cwd: repoRoot(),
       env: { NO_COLOR: "1", ...opts.env },
       stdin: "null",

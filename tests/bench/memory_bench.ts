@@ -1,0 +1,138 @@
+/**
+ * `deno task bench --memory`: what the memory sampler costs. sysbench `oltp_point_select`
+ * against one mydeno server with `_min_malloc_sample_interval` / `_max_malloc_sample_interval`
+ * set to off (10000 / 10000), the default (16 / 256) and full (1 / 1), in turns, so drift of the
+ * machine spreads over all three. Every reply buffer goes through the tracker, so each point
+ * select is at least one tracked allocation. Prints a table and appends it to BENCHMARKS.md.
+ * Options: `--time=SECONDS` per run (default 10), `--reps=N` turns (default 3),
+ * `--table-size=N` (default 10000), `--no-record`.
+ */
+
+import { parseArgs } from "node:util";
+import mysql from "mysql2/promise";
+import { startServer } from "../helpers/server_process.ts";
+import { runClient } from "../helpers/run_client.ts";
+import { repoRoot } from "../helpers/paths.ts";
+import { parseQps, runSysbench, sysbenchArgs, type SysbenchWorkload } from "./sysbench_run.ts";
+
+/** The three settings compared: [name, min, max]. */
+const SETTINGS: [string, number, number][] = [
+  ["off (10000 / 10000)", 10000, 10000],
+  ["default (16 / 256)", 16, 256],
+  ["full (1 / 1)", 1, 1],
+];
+
+interface MemoryBenchConfig {
+  seconds: number;
+  reps: number;
+  tableSize: number;
+  record: boolean;
+}
+
+function readConfig(args: string[]): MemoryBenchConfig {
+  const { values } = parseArgs({
+    args,
+    options: {
+      time: { type: "string", default: "10" },
+      reps: { type: "string", default: "3" },
+      "table-size": { type: "string", default: "10000" },
+      "no-record": { type: "boolean", default: false },
+    },
+  });
+  return {
+    seconds: Number(values.time),
+    reps: Number(values.reps),
+    tableSize: Number(values["table-size"]),
+    record: !values["no-record"],
+  };
+}
+
+function workloads(cfg: MemoryBenchConfig): SysbenchWorkload[] {
+  return (["disable", "auto"] as const).map((psMode) => ({
+    script: "oltp_point_select",
+    threads: 1,
+    psMode,
+    seconds: cfg.seconds,
+    tableSize: cfg.tableSize,
+  }));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Run the benchmark; `args` are the command line without `--memory`. */
+export async function memoryBenchMain(args: string[]): Promise<void> {
+  const cfg = readConfig(args);
+  await using srv = await startServer();
+  const conn = await mysql.createConnection({ host: srv.host, port: srv.port, user: "root" });
+  const qps = new Map<string, number[]>();
+  try {
+    await conn.query("CREATE DATABASE sbtest");
+    await runSysbench(srv, workloads(cfg)[0]!, "prepare");
+    for (let rep = 0; rep < cfg.reps; rep++) {
+      for (const [name, min, max] of SETTINGS) {
+        await conn.query("SET GLOBAL _max_malloc_sample_interval = 10000");
+        await conn.query(`SET GLOBAL _min_malloc_sample_interval = ${min}`);
+        await conn.query(`SET GLOBAL _max_malloc_sample_interval = ${max}`);
+        for (const w of workloads(cfg)) {
+          const key = `${w.psMode === "disable" ? "text" : "prepared"}\u0000${name}`;
+          const value = parseQps(await runSysbench(srv, w, "run"));
+          qps.set(key, [...(qps.get(key) ?? []), value]);
+          console.error(`${name}, ${w.psMode}: ${value} qps`);
+        }
+      }
+    }
+  } finally {
+    await conn.end();
+  }
+  const report = await formatMemoryReport(cfg, qps);
+  console.log(report);
+  if (cfg.record) {
+    await Deno.writeTextFile(`${repoRoot()}/BENCHMARKS.md`, `\n${report}`, { append: true });
+    console.error("appended to BENCHMARKS.md");
+  }
+}
+
+async function formatMemoryReport(
+  cfg: MemoryBenchConfig,
+  qps: Map<string, number[]>,
+): Promise<string> {
+  const sysbench = (await runClient("sysbench", ["--version"])).stdout.trim();
+  const lines = [
+    `### Memory sampler cost, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`,
+    "",
+    `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${sysbench}; ` +
+    `median of ${cfg.reps} turns of ${cfg.seconds} s each, settings in turn on one server.`,
+    "",
+    "| oltp_point_select, 1 thread | sampling | qps (median) | runs | vs off |",
+    "| --- | --- | --- | --- | --- |",
+  ];
+  for (const mode of ["text", "prepared"]) {
+    const off = median(qps.get(`${mode}\u0000${SETTINGS[0]![0]}`) ?? [0]);
+    for (const [name] of SETTINGS) {
+      const runs = qps.get(`${mode}\u0000${name}`) ?? [];
+      const m = median(runs);
+      const ratio = off > 0 ? `${((m / off - 1) * 100).toFixed(1)}%` : "-";
+      lines.push(
+        `| ${mode} | ${name} | ${m.toFixed(0)} | ${runs.map((r) => r.toFixed(0)).join(", ")} | ` +
+          `${ratio} |`,
+      );
+    }
+  }
+  const w = workloads(cfg);
+  const srv = { host: "127.0.0.1", port: "$PORT" };
+  lines.push(
+    "",
+    "Commands:",
+    "",
+    "```",
+    `deno task bench --memory --time=${cfg.seconds} --reps=${cfg.reps} --table-size=${cfg.tableSize}`,
+    ...w.map((x) => `sysbench ${sysbenchArgs(srv, x, "run").join(" ")}`),
+    "SET GLOBAL _min_malloc_sample_interval / _max_malloc_sample_interval between runs",
+    "```",
+  );
+  return lines.join("\n");
+}
