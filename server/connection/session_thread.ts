@@ -64,6 +64,8 @@ export class SessionThread {
   /** The worker's memory tracker's shared buffers, and the worker itself as an allocation. */
   #memory = memoryRegistry.attachThread(this.name);
   #memoryHandle = memoryTracker.track("worker_thread", this.name, WORKER_THREAD_BYTES);
+  /** Stopped without its `exited` (terminated or died): what it held was never released. */
+  #abandoned = false;
   #worker: Worker;
   #inbound = SharedChannel.create();
   #outbound = SharedChannel.create();
@@ -81,6 +83,7 @@ export class SessionThread {
     this.#worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       this.#owner?.onWorkerError(event.message);
+      this.#abandoned = true;
       this.#finishExit();
     };
     this.#worker.postMessage(
@@ -159,6 +162,7 @@ export class SessionThread {
   /** Stop the worker without waiting. It notices between wait slices; a statement it is
    * running still runs to its end (`Worker.terminate()` does not stop synchronous code). */
   terminate(): void {
+    this.#abandoned = true;
     this.#finishExit();
   }
 
@@ -172,7 +176,7 @@ export class SessionThread {
       this.#outbound.wake();
       liveThreads.delete(this);
       this.#tracked.release();
-      memoryRegistry.detachThread(this.#memory.thread);
+      memoryRegistry.detachThread(this.#memory.thread, { abandoned: this.#abandoned });
       memoryTracker.release(this.#memoryHandle);
     }
     const waiters = this.#exitWaiters;

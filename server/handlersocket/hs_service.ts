@@ -207,13 +207,14 @@ export class HsWorkerThread {
     this.worker.terminate();
     for (const resolve of this.#pending.values()) resolve(encodeError(1, "shutdown"));
     this.#pending.clear();
-    this.#releaseMemory();
+    this.#releaseMemory(!done);
     return done;
   }
 
-  /** The worker is gone: its tracker's counts join the ended threads'. Safe to call twice. */
-  #releaseMemory(): void {
-    memoryRegistry.detachThread(this.#memory.thread);
+  /** The worker is gone: its tracker's counts join the ended threads' (an `abandoned` one's stay
+   * out of the leak check). Safe to call twice. */
+  #releaseMemory(abandoned: boolean): void {
+    memoryRegistry.detachThread(this.#memory.thread, { abandoned });
     memoryTracker.release(this.#memoryHandle);
   }
 
@@ -256,7 +257,7 @@ export class HsWorkerThread {
     this.#inbound.stop();
     this.#outbound.stop();
     this.worker.terminate();
-    this.#releaseMemory();
+    this.#releaseMemory(true);
     this.#onStopped();
   }
 

@@ -15,7 +15,9 @@ export interface LeakReportLog {
 
 /** Log what is still allocated; false when something is and `--memory-leak-exit` is on. */
 export function memoryLeakReport(log: LeakReportLog): boolean {
-  const leaks = memoryRegistry.summaryRows().filter((r) => r[6] !== 0 || r[9] !== 0);
+  const leaks = memoryRegistry.summaryRows({ abandoned: false }).filter((r) =>
+    r[6] !== 0 || r[9] !== 0
+  );
   if (leaks.length === 0) return true;
   const fail = memoryRegistry.failOnLeak;
   const report = fail ? log.error.bind(log) : log.warning.bind(log);

@@ -15,9 +15,11 @@ import {
   CounterSlot,
   DEFAULT_MAX_INTERVAL,
   DEFAULT_MIN_INTERVAL,
+  HeapSlot,
   MEMORY_MODULES,
   type MemoryThreadBuffers,
   memoryTracker,
+  readHeapStatistics,
   readSampleArea,
   SAMPLE_INTERVAL_MAX,
   SAMPLE_INTERVAL_MIN,
@@ -54,10 +56,22 @@ export type SampleInfoRow = [
   allocBytes: number,
 ];
 
-/** What the views read: the summary and the samples of every thread. */
+/** One row of information_schema.JS_HEAP_STATISTICS, in the view's column order. */
+export type HeapRow = [
+  threadId: number,
+  threadName: string,
+  usedHeapSize: number,
+  totalHeapSize: number,
+  heapSizeLimit: number,
+  externalMemory: number,
+  ageMs: number,
+];
+
+/** What the views read: the summary and the samples of every thread, and their JS heaps. */
 export interface MemoryRows {
   summary: SummaryRow[];
   samples: SampleInfoRow[];
+  heap: HeapRow[];
 }
 
 /** OceanBase's tenant id of the system tenant: mydeno has one tenant. */
@@ -81,6 +95,8 @@ export class MemoryRegistry {
   #threads = new Map<number, MemoryThreadBuffers>();
   #nextThread = 0;
   #ended = new Float64Array(COUNTERS);
+  /** Counters of the threads that were abandoned (see `detachThread`). */
+  #abandoned = new Float64Array(COUNTERS);
   #endedSamples: SampleRow[] = [];
   /** `--memory-leak-exit`: memory outstanding at shutdown makes the exit code 1. */
   failOnLeak = false;
@@ -104,12 +120,21 @@ export class MemoryRegistry {
     return buffers;
   }
 
-  /** A thread ended: fold its counters into the ended sums, keep its outstanding samples. */
-  detachThread(thread: number): void {
+  /**
+   * A thread ended: fold its counters into the ended sums, keep its outstanding samples. A
+   * thread that was `abandoned` (stuck in synchronous code, or died) never released what it
+   * held; the shutdown sequence names it already, so its counts stay in the summary but out of
+   * the leak check. Safe to call twice.
+   */
+  detachThread(thread: number, options: { abandoned?: boolean } = {}): void {
     const buffers = this.#threads.get(thread);
     if (!buffers) return;
     this.#threads.delete(thread);
     const counters = new Float64Array(buffers.counters, 0, COUNTERS);
+    if (options.abandoned) {
+      addCounters(this.#abandoned, counters);
+      return;
+    }
     addCounters(this.#ended, counters);
     this.#endedSamples.push(...readSampleArea(buffers.counters));
   }
@@ -171,8 +196,9 @@ export class MemoryRegistry {
   }
 
   /** Counters of all threads, live and ended, summed per label. */
-  #sums(): Float64Array {
+  #sums(abandoned: boolean): Float64Array {
     const sums = this.#ended.slice();
+    if (abandoned) addCounters(sums, this.#abandoned);
     for (const buffers of this.#threads.values()) {
       addCounters(sums, new Float64Array(buffers.counters, 0, COUNTERS));
     }
@@ -180,9 +206,10 @@ export class MemoryRegistry {
   }
 
   /** Rows of performance_schema.memory_summary_global_by_event_name. HIGH_* sum the threads'
-   * own high watermarks, an upper bound of the global one. */
-  summaryRows(): SummaryRow[] {
-    const sums = this.#sums();
+   * own high watermarks, an upper bound of the global one. The leak check leaves out the
+   * threads that were abandoned (`abandoned: false`). */
+  summaryRows(options: { abandoned?: boolean } = {}): SummaryRow[] {
+    const sums = this.#sums(options.abandoned ?? true);
     return MEMORY_MODULES.map((mod, i) => {
       const at = i * SLOTS_PER_MODULE;
       const countAlloc = sums[at + CounterSlot.COUNT_ALLOC]!;
@@ -219,7 +246,26 @@ export class MemoryRegistry {
     const samples = this.sampleRows().map(([mod, ctx, ctxId, trace, count, bytes]) =>
       [ip, port, TENANT_ID, ctxId, mod, trace, ctx, count, bytes] satisfies SampleInfoRow
     );
-    return { summary: this.summaryRows(), samples };
+    return { summary: this.summaryRows(), samples, heap: this.heapRows() };
+  }
+
+  /** Each live thread's V8 heap as it last published it (the main thread's as of now). */
+  heapRows(): HeapRow[] {
+    memoryTracker.refreshHeap();
+    const now = Date.now();
+    return [...this.#threads.values()].map((b) => {
+      const h = readHeapStatistics(b.counters);
+      const at = h[HeapSlot.AT]!;
+      return [
+        b.thread,
+        b.name,
+        h[HeapSlot.USED]!,
+        h[HeapSlot.TOTAL]!,
+        h[HeapSlot.LIMIT]!,
+        h[HeapSlot.EXTERNAL]!,
+        at === 0 ? -1 : now - at,
+      ];
+    });
   }
 }
 

@@ -18,8 +18,11 @@
  *
  * One tracker per thread (`memoryTracker`, a module-level instance, so each Worker has its own).
  * A worker publishes its samples into its shared buffer when it is idle (`publish()`), so the
- * main thread can list the samples of every thread without asking each one.
+ * main thread can list the samples of every thread without asking each one. At most once a second
+ * it also writes its V8 heap statistics there (`HeapSlot`).
  */
+
+import { getHeapStatistics } from "node:v8";
 
 /** The module labels (mod_name; performance_schema's event name is `memory/mydeno/<label>`). */
 export const MEMORY_MODULES = [
@@ -30,7 +33,7 @@ export const MEMORY_MODULES = [
   "hs_index",
   "lock_entry",
   "result_buffer",
-  "debug_leak",
+  "cached_plan",
 ] as const;
 
 /** A module label. */
@@ -83,9 +86,18 @@ export interface MemoryThreadBuffers {
   config: SharedArrayBuffer;
 }
 
-/** Byte size of a thread's shared buffer. */
-export const THREAD_BUFFER_BYTES = MEMORY_MODULES.length * SLOTS_PER_MODULE * 8 + 8 +
-  SAMPLE_AREA_BYTES;
+/** The V8 heap statistics a thread publishes (Float64 slots after its counters). */
+export const HeapSlot = { USED: 0, TOTAL: 1, LIMIT: 2, EXTERNAL: 3, AT: 4 } as const;
+const HEAP_SLOTS = 5;
+/** How often a thread refreshes its published heap statistics. */
+const HEAP_REFRESH_MS = 1000;
+
+const COUNTER_BYTES = MEMORY_MODULES.length * SLOTS_PER_MODULE * 8;
+const HEAP_OFFSET = COUNTER_BYTES;
+const HEADER_OFFSET = HEAP_OFFSET + HEAP_SLOTS * 8;
+
+/** Byte size of a thread's shared buffer: counters, heap statistics, sample header and area. */
+export const THREAD_BUFFER_BYTES = HEADER_OFFSET + 8 + SAMPLE_AREA_BYTES;
 
 /** One published group of samples: same label, context and stack. */
 export type SampleRow = [
@@ -132,6 +144,7 @@ export class MemoryTracker {
     MEMORY_MODULES.length * SLOTS_PER_MODULE,
   );
   #header: Int32Array<ArrayBufferLike> = new Int32Array(2);
+  #heap: Float64Array<ArrayBufferLike> = new Float64Array(HEAP_SLOTS);
   #area: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   #config = defaultConfig();
   #thread = 0;
@@ -161,8 +174,9 @@ export class MemoryTracker {
     const counters = new Float64Array(buffers.counters, 0, this.#counters.length);
     counters.set(this.#counters);
     this.#counters = counters;
-    this.#header = new Int32Array(buffers.counters, counters.byteLength, 2);
-    this.#area = new Uint8Array(buffers.counters, counters.byteLength + 8);
+    this.#heap = new Float64Array(buffers.counters, HEAP_OFFSET, HEAP_SLOTS);
+    this.#header = new Int32Array(buffers.counters, HEADER_OFFSET, 2);
+    this.#area = new Uint8Array(buffers.counters, HEADER_OFFSET + 8);
     this.#config = new Int32Array(buffers.config);
     this.#thread = buffers.thread;
     this.#name = buffers.name;
@@ -226,6 +240,8 @@ export class MemoryTracker {
   /** Write the sample set into the shared area if it changed since the last time. A seqlock:
    * the generation word is odd while the bytes are being written. */
   publish(): void {
+    const now = Date.now();
+    if (now - this.#heap[HeapSlot.AT]! >= HEAP_REFRESH_MS) this.refreshHeap(now);
     if (!this.#dirty || this.#area.length === 0) return;
     this.#dirty = false;
     let bytes: Uint8Array = encoder.encode(JSON.stringify(this.sampleRows()));
@@ -234,6 +250,16 @@ export class MemoryTracker {
     this.#area.set(bytes);
     Atomics.store(this.#header, 1, bytes.length);
     Atomics.add(this.#header, 0, 1);
+  }
+
+  /** Write this thread's V8 heap statistics into the shared buffer. */
+  refreshHeap(now = Date.now()): void {
+    const h = getHeapStatistics();
+    this.#heap[HeapSlot.USED] = h.used_heap_size;
+    this.#heap[HeapSlot.TOTAL] = h.total_heap_size;
+    this.#heap[HeapSlot.LIMIT] = h.heap_size_limit;
+    this.#heap[HeapSlot.EXTERNAL] = h.external_memory;
+    this.#heap[HeapSlot.AT] = now;
   }
 
   /** The largest groups that fit the shared area. */
@@ -299,9 +325,8 @@ export function formatStack(origin: Error): string {
 
 /** Read a thread's published sample set from its shared buffer (main thread). */
 export function readSampleArea(counters: SharedArrayBuffer): SampleRow[] {
-  const offset = MEMORY_MODULES.length * SLOTS_PER_MODULE * 8;
-  const header = new Int32Array(counters, offset, 2);
-  const area = new Uint8Array(counters, offset + 8);
+  const header = new Int32Array(counters, HEADER_OFFSET, 2);
+  const area = new Uint8Array(counters, HEADER_OFFSET + 8);
   for (let attempt = 0; attempt < 100; attempt++) {
     const before = Atomics.load(header, 0);
     if (before % 2 === 1) continue;
@@ -316,6 +341,11 @@ export function readSampleArea(counters: SharedArrayBuffer): SampleRow[] {
     }
   }
   return [];
+}
+
+/** A thread's last published heap statistics (main thread). */
+export function readHeapStatistics(counters: SharedArrayBuffer): Float64Array {
+  return new Float64Array(counters, HEAP_OFFSET, HEAP_SLOTS).slice();
 }
 
 /** This thread's tracker. */

@@ -14,15 +14,22 @@ import type { FunctionGuard } from "../sql/function_guard.ts";
 import type { MemoryRows } from "./memory_registry.ts";
 
 /** The registered functions the views read (no arguments: the guard's callbacks are varargs). */
-const FUNCTIONS = { summary: "mydeno_memory_summary", samples: "mydeno_memory_samples" } as const;
+const FUNCTIONS = {
+  summary: "mydeno_memory_summary",
+  samples: "mydeno_memory_samples",
+  heap: "mydeno_memory_heap",
+} as const;
 
 /** OceanBase's name of the sample table. */
 export const SAMPLE_TABLE = "__all_virtual_malloc_sample_info";
 /** MySQL's memory summary table, in performance_schema. */
 export const SUMMARY_TABLE = "memory_summary_global_by_event_name";
 
+/** mydeno's table of each thread's V8 heap, in information_schema. */
+export const HEAP_TABLE = "JS_HEAP_STATISTICS";
+
 /** The information_schema view names these add (upper case, as information_schema keeps them). */
-export const MEMORY_INFORMATION_SCHEMA_VIEWS = [SAMPLE_TABLE.toUpperCase()];
+export const MEMORY_INFORMATION_SCHEMA_VIEWS = [SAMPLE_TABLE.toUpperCase(), HEAP_TABLE];
 /** The performance_schema tables these add. */
 export const PERFORMANCE_SCHEMA_TABLES = [SUMMARY_TABLE];
 
@@ -52,9 +59,20 @@ const SUMMARY_COLUMNS = [
   "HIGH_NUMBER_OF_BYTES_USED",
 ];
 
+const HEAP_COLUMNS = [
+  "THREAD_ID",
+  "THREAD_NAME",
+  "USED_HEAP_SIZE",
+  "TOTAL_HEAP_SIZE",
+  "HEAP_SIZE_LIMIT",
+  "EXTERNAL_MEMORY",
+  "AGE_MS",
+];
+
 /** The store names of the views, as the rewriter emits them (quoted). */
 const STORE_NAMES = [
   `"information_schema.${SAMPLE_TABLE.toUpperCase()}"`,
+  `"information_schema.${HEAP_TABLE}"`,
   `"performance_schema.${SUMMARY_TABLE}"`,
 ];
 
@@ -69,6 +87,7 @@ export function createMemoryViews(db: DatabaseSync): void {
   const views: [string, string][] = [
     [`information_schema.${SAMPLE_TABLE.toUpperCase()}`, jsonView(SAMPLE_COLUMNS, "samples")],
     [`performance_schema.${SUMMARY_TABLE}`, jsonView(SUMMARY_COLUMNS, "summary")],
+    [`information_schema.${HEAP_TABLE}`, jsonView(HEAP_COLUMNS, "heap")],
   ];
   for (const [name, body] of views) {
     db.exec(`DROP VIEW IF EXISTS "${name}"`);
@@ -90,17 +109,22 @@ export function readsMemoryViews(plan: { readonly sql: string }): boolean {
 }
 
 /** The rows the running statement reads, as JSON (one statement at a time per thread). */
-let current = { summary: "[]", samples: "[]" };
+let current = { summary: "[]", samples: "[]", heap: "[]" };
 
 /** Hand the rows fetched from the main thread to the views. */
 export function setMemoryRows(rows: MemoryRows): void {
-  current = { summary: JSON.stringify(rows.summary), samples: JSON.stringify(rows.samples) };
+  current = {
+    summary: JSON.stringify(rows.summary),
+    samples: JSON.stringify(rows.samples),
+    heap: JSON.stringify(rows.heap),
+  };
 }
 
 /** Register the views' functions on a store connection. */
 export function registerMemoryFunctions(guard: FunctionGuard): void {
   guard.register(FUNCTIONS.summary, { deterministic: false }, () => current.summary);
   guard.register(FUNCTIONS.samples, { deterministic: false }, () => current.samples);
+  guard.register(FUNCTIONS.heap, { deterministic: false }, () => current.heap);
 }
 
 /** Where a table reference to one of the memory tables points: performance_schema's summary,

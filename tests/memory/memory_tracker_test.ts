@@ -88,13 +88,26 @@ Deno.test("published samples reach the main thread's registry, and stay after th
   const buffers = registry.attachThread("session-9");
   tracker.attach(buffers);
   registry.setIntervals(1, 1);
-  tracker.track("debug_leak", "connection 3", 1024);
+  tracker.track("session", "connection 3", 1024);
   assert.deepEqual(readSampleArea(buffers.counters), []);
   tracker.publish();
   assert.equal(registry.sampleRows().length, 1);
   registry.detachThread(buffers.thread);
   const rows = registry.rows();
   assert.equal(rows.samples.length, 1);
-  assert.equal(rows.samples[0]![4], "debug_leak");
-  assert.equal(rows.summary.find((r) => r[0] === "memory/mydeno/debug_leak")![9], 1024);
+  assert.equal(rows.samples[0]![4], "session");
+  assert.equal(rows.summary.find((r) => r[0] === "memory/mydeno/session")![9], 1024);
+});
+
+Deno.test("an abandoned thread's allocations stay in the summary but out of the leak check", () => {
+  const registry = new MemoryRegistry();
+  const tracker = new MemoryTracker();
+  const buffers = registry.attachThread("session-stuck");
+  tracker.attach(buffers);
+  tracker.track("cached_plan", "session-stuck", 2048);
+  registry.detachThread(buffers.thread, { abandoned: true });
+  const row = (abandoned: boolean) =>
+    registry.summaryRows({ abandoned }).find((r) => r[0] === "memory/mydeno/cached_plan")!;
+  assert.equal(row(true)[6], 1);
+  assert.equal(row(false)[6], 0);
 });
