@@ -33,7 +33,9 @@ Deno.test({
   sanitizeResources: true,
 }, async () => {
   const rd = freePort();
+  // mydeno's own tables: not for MYDENO_TEST_TARGET=mariadb.
   await using srv = await startServer({
+    target: "mydeno",
     options: [
       "--memory-leak-exit",
       "--loose-plugin-load-add=handlersocket.so",

@@ -66,7 +66,7 @@ Deno.test({
   sanitizeOps: true,
   sanitizeResources: true,
 }, async () => {
-  await using srv = await startServer({ options: ["--memory-leak-exit"] });
+  await using srv = await startServer({ target: "mydeno", options: ["--memory-leak-exit"] });
   const conn = await connectMysql2(srv);
   try {
     const [vars] = await conn.query<RowDataPacket[]>("SHOW VARIABLES LIKE '%malloc_sample%'");
@@ -178,7 +178,7 @@ Deno.test({
   sanitizeOps: true,
   sanitizeResources: true,
 }, async () => {
-  await using srv = await startServer({ options: ["--memory-leak-exit"] });
+  await using srv = await startServer({ target: "mydeno", options: ["--memory-leak-exit"] });
   const conn = await connectMysql2(srv);
   await conn.query("SET GLOBAL _min_malloc_sample_interval = 1");
   await conn.query("SET GLOBAL _max_malloc_sample_interval = 1");
