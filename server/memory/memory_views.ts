@@ -111,6 +111,12 @@ export function readsMemoryViews(plan: { readonly sql: string }): boolean {
 /** The rows the running statement reads, as JSON (one statement at a time per thread). */
 let current = { summary: "[]", samples: "[]", heap: "[]" };
 
+/** The rows an account without PROCESS sees: its own session's samples only. */
+export function ownSamples(rows: MemoryRows, connectionId: number): MemoryRows {
+  const ctx = `connection ${connectionId}`;
+  return { ...rows, samples: rows.samples.filter((r) => r[6] === ctx) };
+}
+
 /** Hand the rows fetched from the main thread to the views. */
 export function setMemoryRows(rows: MemoryRows): void {
   current = {

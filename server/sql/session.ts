@@ -44,7 +44,12 @@ import { endsSession, type SessionSignals, SessionState } from "../session/sessi
 import type { StatusCounters } from "../thd/status_counters.ts";
 import { sqlCommandSlot } from "./sql_command.ts";
 import { markProcessListReader, processListJson, readsProcessList } from "./processlist_view.ts";
-import { markMemoryReader, readsMemoryViews, setMemoryRows } from "../memory/memory_views.ts";
+import {
+  markMemoryReader,
+  ownSamples,
+  readsMemoryViews,
+  setMemoryRows,
+} from "../memory/memory_views.ts";
 import {
   checkAccess,
   checkDatabaseVisible,
@@ -317,7 +322,9 @@ export class Session implements SqlSession, CompileContext {
   ): Outcome {
     if (readsMemoryViews(plan) && this.link.memoryRows) {
       return this.link.memoryRows().then((rows) => {
-        setMemoryRows(rows);
+        // Without PROCESS an account sees only its own session's samples (as PROCESSLIST).
+        const all = privilegesOf(this).global("PROCESS");
+        setMemoryRows(all ? rows : ownSamples(rows, this.identity.connectionId));
         return this.#runPlanWithProcessList(plan, sql, literals, params);
       });
     }

@@ -184,6 +184,17 @@ Deno.test({
   await conn.query("SET GLOBAL _max_malloc_sample_interval = 1");
   await prepareMany(conn, 10, true);
   await prepareMany(conn, 10, false);
+  // Without PROCESS an account sees only its own session's samples.
+  await conn.query("CREATE USER plain@'%'");
+  const plain = await connectMysql2(srv, { user: "plain" });
+  const [idRows] = await plain.query<RowDataPacket[]>("SELECT CONNECTION_ID() AS id");
+  await prepareMany(plain, 2, false);
+  const own = await samples(plain, "prepared_statement");
+  assert.deepEqual(own.map((r) => [r.ctx_name, r.alloc_count]), [
+    [`connection ${idRows[0]!.id}`, 2],
+  ]);
+  assert.equal((await samples(conn, "prepared_statement")).length, 2);
+  await plain.end();
   await conn.end();
   const status = await srv.stop();
   const log = await srv.logText();
