@@ -146,6 +146,7 @@ async function serve(
     socket: options.socket,
     globals: globalVariables(options),
     validateGlobal,
+    pluginLoad: options.pluginLoad,
     debugLeakSession: options.debugLeakSession,
   });
   if (options.debugLeakSession) {

@@ -17,6 +17,18 @@ import { PROGRAM_NAME, SERVER_VERSION } from "./version.ts";
 import { Vio } from "./vio/vio.ts";
 import { HsService } from "./handlersocket/hs_service.ts";
 import { handlerSocketOptions } from "./handlersocket/hs_config.ts";
+import {
+  alreadyInstalled,
+  HS_LIBRARY,
+  HS_PLUGIN,
+  hsInPluginLoad,
+  hsInstalled,
+  notInstalled,
+  type PluginRow,
+  recordInstall,
+  recordUninstall,
+} from "./handlersocket/hs_plugin.ts";
+import { storePathOf } from "./datadir.ts";
 
 /** What the server needs to start. */
 export interface ServerStartOptions {
@@ -30,6 +42,8 @@ export interface ServerStartOptions {
   socket: string | null;
   /** Global system variables (max_allowed_packet, connect_timeout, ...), by MySQL name. */
   globals: GlobalVariables;
+  /** `--plugin-load(-add)` values: `handlersocket.so` loads HandlerSocket. */
+  pluginLoad?: string[];
   /** Check a SET GLOBAL value; throws `MysqlError`. */
   validateGlobal?: (name: string, value: string | number) => string | number;
   /** Debug switch: the first session that ends stays registered (see `--debug-leak-session`). */
@@ -56,6 +70,8 @@ export class Server {
   #hsClosing: Promise<void> | null = null;
   /** HandlerSocket, when handlersocket_port or handlersocket_port_wr is set. */
   #hs: HsService | null = null;
+  /** True while the handlersocket plugin is loaded (plugin_load_add or INSTALL PLUGIN). */
+  #hsLoaded = false;
   #accepting: Promise<void>[] = [];
   #closed = false;
   #socketPath: string | null = null;
@@ -103,7 +119,17 @@ export class Server {
   }
 
   async #startHandlerSocket(options: ServerStartOptions): Promise<void> {
-    const hs = handlerSocketOptions(options.globals);
+    const storePath = storePathOf(options.datadir);
+    this.#hsLoaded = hsInPluginLoad(options.pluginLoad ?? []) || hsInstalled(storePath);
+    this.registry.pluginHandler = (op, name, lib) => this.#plugin(op, name, lib, options);
+    this.registry.statusProviders.push(() => this.#hs?.status() ?? []);
+    if (this.#hsLoaded) await this.#runHandlerSocket(options);
+  }
+
+  /** Start HandlerSocket's threads and listeners (none when no port is set, as the original). */
+  async #runHandlerSocket(options: ServerStartOptions): Promise<void> {
+    const hs = handlerSocketOptions(this.registry.globals);
+    logNote("handlersocket: initialized");
     if (hs === null) return;
     this.#hs = await HsService.start({
       ...hs,
@@ -112,9 +138,36 @@ export class Server {
       globals: this.registry.globals,
       registry: this.registry,
     });
-    this.registry.statusProviders.push(() => this.#hs?.status() ?? []);
     const { rd, wr } = this.#hs.ports;
     logNote(`handlersocket: listening on port ${rd || "-"} (read), ${wr || "-"} (write)`);
+  }
+
+  /** INSTALL PLUGIN, UNINSTALL PLUGIN, SHOW PLUGINS for the handlersocket plugin. */
+  async #plugin(
+    op: "install" | "uninstall" | "list",
+    name: string,
+    library: string,
+    options: ServerStartOptions,
+  ): Promise<PluginRow[] | void> {
+    if (op === "list") {
+      return this.#hsLoaded ? [[HS_PLUGIN, "ACTIVE", "DAEMON", HS_LIBRARY, "BSD"]] : [];
+    }
+    const storePath = storePathOf(options.datadir);
+    if (op === "install") {
+      if (this.#hsLoaded && name.toLowerCase() === HS_PLUGIN) throw alreadyInstalled(name);
+      recordInstall(storePath, name, library);
+      this.#hsLoaded = true;
+      await this.#runHandlerSocket(options);
+      return;
+    }
+    if (name.toLowerCase() !== HS_PLUGIN || !this.#hsLoaded) throw notInstalled(name);
+    recordUninstall(storePath);
+    this.#hsLoaded = false;
+    const hs = this.#hs;
+    this.#hs = null;
+    // Its connections close, its threads leave the registry, then they are destroyed.
+    await hs?.close();
+    logNote("handlersocket: uninstalled");
   }
 
   /** HandlerSocket's ports (0 when not listening). */

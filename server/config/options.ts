@@ -49,6 +49,8 @@ export interface ServerOptions {
   printDefaults: boolean;
   /** `--debug-leak-session`: leak the first session that ends, to prove shutdown's check. */
   debugLeakSession: boolean;
+  /** `--plugin-load` / `--plugin-load-add` values, in order (`name=library;library`). */
+  pluginLoad: string[];
   /** System variables given as options, normalised, by variable name. */
   variables: Map<string, VariableValue>;
   /** Warnings to log at startup (loose unknown options, clamped values, --user). */
@@ -67,6 +69,10 @@ const PLAIN_OPTIONS: Record<string, "flag" | "value"> = {
   user: "value",
   console: "flag",
   ssl: "flag",
+  plugin_load: "value",
+  plugin_load_add: "value",
+  // MariaDB's minimum plugin maturity: mydeno's one plugin is built in, so it is only accepted.
+  plugin_maturity: "value",
   debug_leak_session: "flag",
 };
 
@@ -98,6 +104,7 @@ export async function parseServerOptions(argv: string[]): Promise<ServerOptions>
     verbose: false,
     version: false,
     printDefaults: false,
+    pluginLoad: [],
     debugLeakSession: false,
     variables: new Map(),
     warnings: [],
@@ -205,6 +212,8 @@ class OptionParser {
     else if (name === "initialize") o.initialize = on ? "secure" : null;
     else if (name === "initialize_insecure") o.initialize = on ? "insecure" : null;
     else if (name === "user") o.warnings.push(userWarning());
+    else if (name === "plugin_load") o.pluginLoad = value === null ? [] : [value];
+    else if (name === "plugin_load_add" && value !== null) o.pluginLoad.push(value);
     else if (name === "debug_leak_session") o.debugLeakSession = on;
   }
 

@@ -311,12 +311,14 @@ function showCollation(s: Session, c: TokenCursor): StatementResult {
   );
 }
 
-function showPlugins(_s: Session, c: TokenCursor): StatementResult {
+async function showPlugins(s: Session, c: TokenCursor): Promise<StatementResult> {
   c.expectEnd();
+  const loaded = (await s.link.plugins?.("list", "", "")) as SqlValue[][] | undefined;
   return rows(metas(["Name", "Status", "Type", "Library", "License"]), [
     ["mysql_native_password", "ACTIVE", "AUTHENTICATION", null, "GPL"],
     ["caching_sha2_password", "ACTIVE", "AUTHENTICATION", null, "GPL"],
     ["InnoDB", "ACTIVE", "STORAGE ENGINE", null, "GPL"],
+    ...(loaded ?? []),
   ]);
 }
 

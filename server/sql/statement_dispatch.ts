@@ -3,6 +3,7 @@
  * (everything but DML, which the session compiles into cached plans).
  */
 
+import { pluginStatement } from "./plugin_statements.ts";
 import type { Token } from "./lexer.ts";
 import { TokenCursor } from "./token_cursor.ts";
 import type { StatementResult } from "./types.ts";
@@ -57,6 +58,8 @@ const HANDLERS: Record<string, Handler> = {
   RESET: adminStatement,
   PURGE: adminStatement,
   HELP: adminStatement,
+  INSTALL: pluginStatement,
+  UNINSTALL: pluginStatement,
 };
 
 /** Run a non-DML statement. */

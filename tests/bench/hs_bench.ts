@@ -38,9 +38,8 @@ async function hsServer(target: TestTarget) {
     `--loose-handlersocket-threads=${THREADS}`,
     `--loose-handlersocket-plain-secret=${SECRET}`,
   ];
-  if (target === "mariadb") {
-    options.push("--plugin-load-add=handlersocket.so", "--plugin-maturity=beta");
-  }
+  options.push("--plugin-load-add=handlersocket.so");
+  if (target === "mariadb") options.push("--plugin-maturity=beta");
   const srv = await startServer({ target, options, lifetimeMs: 30 * 60_000 });
   return { srv, rd };
 }

@@ -15,6 +15,7 @@ async function hsServer() {
   const wr = freePort();
   const srv = await startServer({
     options: [
+      "--plugin-load-add=handlersocket.so",
       `--loose-handlersocket-port=${rd}`,
       `--loose-handlersocket-port-wr=${wr}`,
       "--loose-handlersocket-threads=2",
