@@ -65,10 +65,16 @@ export class HsExecutor {
   /** Each open index in the memory tracker (mod_name "hs_index"). */
   readonly #indexMemory = new Map<number, MemoryHandle>();
   readonly #statements = new Map<string, PreparedStatement>();
-  readonly counters: HsCounters = { requests: 0, errors: 0 };
+  /** Hs_* counts; the worker passes one object that all its connections add to. */
+  readonly counters: HsCounters;
   #authed: boolean;
 
-  constructor(session: SqlSession, mode: HsPortMode) {
+  constructor(
+    session: SqlSession,
+    mode: HsPortMode,
+    counters: HsCounters = { requests: 0, errors: 0 },
+  ) {
+    this.counters = counters;
     this.#session = session;
     this.#mode = mode;
     this.#authed = mode.secret === "";

@@ -87,15 +87,12 @@ async function answer(conn: number, body: Uint8Array): Promise<Uint8Array> {
     if (!ex) {
       out = encodeError(1, "conn");
     } else {
-      const before = { ...ex.counters };
       try {
         out = await ex.handle(line);
       } catch (error) {
         console.error(`HandlerSocket worker: ${error}`);
         out = encodeError(1, "internal");
       }
-      totals.requests += ex.counters.requests - before.requests;
-      totals.errors += ex.counters.errors - before.errors;
     }
     parts.push(out);
     length += out.length;
@@ -133,7 +130,7 @@ async function serve(inbound: SharedChannel, outbound: SharedChannel): Promise<v
         if (session) {
           executors.set(
             u32(body, 0),
-            new HsExecutor(session, { writable: inbound.arg === 1, secret }),
+            new HsExecutor(session, { writable: inbound.arg === 1, secret }, totals),
           );
         }
         break;

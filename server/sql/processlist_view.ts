@@ -8,7 +8,7 @@
  */
 
 import type { Plan } from "./plan.ts";
-import type { ProcessInfo } from "./types.ts";
+import type { ProcessInfo, SqlValue } from "./types.ts";
 export { PROCESSLIST_FUNCTION } from "../store/information_schema_views.ts";
 
 const STORE_NAME = '"information_schema.PROCESSLIST"';
@@ -25,18 +25,15 @@ export function readsProcessList(plan: Plan): boolean {
   return READERS.has(plan);
 }
 
-/** The rows as the view's JSON, in the view's column order: TIME in whole seconds, TIME_MS in
- * milliseconds with three decimals. */
+/** One row of SHOW PROCESSLIST: Id, User, Host, db, Command, Time (whole seconds), State,
+ * Info (cut at `infoLength` characters when given, as SHOW without FULL does). */
+export function processRow(p: ProcessInfo, infoLength?: number): SqlValue[] {
+  const info = p.info !== null && infoLength !== undefined ? p.info.slice(0, infoLength) : p.info;
+  return [p.id, p.user, p.host, p.db, p.command, Math.floor(p.timeMs / 1000), p.state, info];
+}
+
+/** The rows as the view's JSON, in the view's column order: SHOW PROCESSLIST's columns, then
+ * TIME_MS in milliseconds with three decimals. */
 export function processListJson(list: readonly ProcessInfo[]): string {
-  return JSON.stringify(list.map((p) => [
-    p.id,
-    p.user,
-    p.host,
-    p.db,
-    p.command,
-    Math.floor(p.timeMs / 1000),
-    p.state,
-    p.info,
-    Math.round(p.timeMs * 1000) / 1000,
-  ]));
+  return JSON.stringify(list.map((p) => [...processRow(p), Math.round(p.timeMs * 1000) / 1000]));
 }

@@ -3,6 +3,7 @@
  * Status and the process list come from the main thread through the server link.
  */
 
+import { processRow } from "./processlist_view.ts";
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import type { TokenCursor } from "./token_cursor.ts";
 import type { RowsResult, SqlValue, StatementResult } from "./types.ts";
@@ -231,18 +232,7 @@ async function showProcessList(
   // Without PROCESS an account sees only its own threads (MySQL).
   const all = privilegesOf(s).global("PROCESS");
   const list = (await s.link.processList()).filter((p) => all || p.user === s.identity.user);
-  const data = list.map((p) =>
-    [
-      p.id,
-      p.user,
-      p.host,
-      p.db,
-      p.command,
-      Math.floor(p.timeMs / 1000),
-      p.state,
-      p.info === null ? null : full ? p.info : p.info.slice(0, 100),
-    ] as SqlValue[]
-  );
+  const data = list.map((p) => processRow(p, full ? undefined : 100));
   return rows(
     metas([["Id", "int"], "User", "Host", "db", "Command", ["Time", "int"], "State", "Info"]),
     data,
