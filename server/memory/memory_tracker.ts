@@ -34,6 +34,7 @@ export const MEMORY_MODULES = [
   "lock_entry",
   "result_buffer",
   "cached_plan",
+  "net_buffer",
 ] as const;
 
 /** A module label. */

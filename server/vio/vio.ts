@@ -12,6 +12,7 @@
  */
 
 import { type PeerAddress, peerAddressOf } from "./peer_address.ts";
+import { VioMemory } from "./vio_memory.ts";
 
 /** What the VIO needs from the packet framer (protocol/packet_framer.ts). */
 export interface VioFramer {
@@ -19,6 +20,8 @@ export interface VioFramer {
   push(chunk: Uint8Array): void;
   /** True while part of a packet is buffered. */
   readonly hasPartialPacket: boolean;
+  /** Bytes received and not yet returned in packets (tracked while a packet is partial). */
+  readonly bufferedBytes: number;
   next(): { sequenceId: number; payload: Uint8Array } | null;
 }
 
@@ -98,6 +101,7 @@ export class Vio {
 
   async #readLoop(handlers: VioHandlers): Promise<void> {
     let buffer = new Uint8Array(READ_CHUNK);
+    const memory = new VioMemory(this.peer, READ_CHUNK);
     let reason: VioEndReason = "eof";
     let failure: unknown;
     try {
@@ -110,6 +114,7 @@ export class Vio {
           handlers.onPacket(p.sequenceId, p.payload);
           if (this.#closed) break;
         }
+        memory.framed(this.#framer);
         if (this.#framer.hasPartialPacket) {
           // The framer holds on to the chunk by reference: read the next bytes elsewhere. Whole
           // packets were consumed (copied) by onPacket, so otherwise the buffer is reused.
@@ -132,6 +137,7 @@ export class Vio {
     // After a framing error the socket stays open so the owner can still send an ERR packet
     // (ER_NET_PACKET_TOO_LARGE); the owner closes it.
     if (reason !== "malformed") this.close();
+    memory.close();
     handlers.onEnd(reason, failure);
   }
 
