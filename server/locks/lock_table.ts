@@ -21,6 +21,7 @@ import {
 } from "./user_locks.ts";
 import { NO_SIGNALS, SessionState, type WaitSignals } from "../session/session_signals.ts";
 import { ER, MysqlError } from "../errors/mysql_error.ts";
+import { LockEntryMemory } from "./lock_entry_memory.ts";
 
 export { createLockTableBuffer, MdlMode, type MdlModeValue } from "./_layout.ts";
 
@@ -90,11 +91,14 @@ export class LockOwner {
   readonly index: number;
   readonly connectionId: number;
   #detached = false;
+  /** The locks this owner holds, in the memory tracker. */
+  #memory: LockEntryMemory;
 
   constructor(table: LockTable, index: number, connectionId: number) {
     this.table = table;
     this.index = index;
     this.connectionId = connectionId;
+    this.#memory = new LockEntryMemory(connectionId);
   }
 
   /**
@@ -117,7 +121,10 @@ export class LockOwner {
     } finally {
       m.unlock();
     }
-    if (granted) return;
+    if (granted) {
+      this.#memory.mdlTaken(holdingKey(slot, mode));
+      return;
+    }
     const outcome = waitForGrant(m, this.index, signals, {
       kind: WaitKind.MDL,
       a: slot,
@@ -138,6 +145,7 @@ export class LockOwner {
         "Deadlock found when trying to get lock; try restarting transaction",
       );
     }
+    this.#memory.mdlTaken(holdingKey(slot, mode));
   }
 
   /** Release the metadata locks (slot, mode) listed as holding keys. */
@@ -153,6 +161,7 @@ export class LockOwner {
     } finally {
       m.unlock();
     }
+    this.#memory.mdlReleased(keys);
   }
 
   /** The holding key of (slot, mode), as `releaseMdl` takes it. */
@@ -162,12 +171,16 @@ export class LockOwner {
 
   /** GET_LOCK(name, timeout): 1, or 0 on timeout (negative timeout: wait for ever). */
   getLock(name: string | null, timeoutSeconds: number, signals: WaitSignals = NO_SIGNALS): number {
-    return getUserLock(this.table.memory, this, name, timeoutSeconds, signals);
+    const got = getUserLock(this.table.memory, this, name, timeoutSeconds, signals);
+    if (got === 1) this.#memory.userTaken(name!);
+    return got;
   }
 
   /** RELEASE_LOCK(name): 1, 0 (another session's) or null (not held by anyone). */
   releaseLock(name: string | null): number | null {
-    return releaseUserLock(this.table.memory, this.index, name);
+    const released = releaseUserLock(this.table.memory, this.index, name);
+    if (released === 1) this.#memory.userReleased(name!);
+    return released;
   }
 
   /** IS_FREE_LOCK(name): 1 when nobody holds it, else 0. */
@@ -190,6 +203,7 @@ export class LockOwner {
       return n;
     } finally {
       m.unlock();
+      this.#memory.allUserReleased();
     }
   }
 
@@ -203,6 +217,7 @@ export class LockOwner {
       if (n > 0) m.bump();
     } finally {
       m.unlock();
+      this.#memory.allReleased();
     }
   }
 
@@ -218,6 +233,7 @@ export class LockOwner {
       }
     } finally {
       m.unlock();
+      this.#memory.allReleased();
     }
   }
 }
