@@ -26,6 +26,9 @@ export class LineVio {
   #used = 0;
   #closed = false;
   #timedOut = false;
+  /** `performance.now()` of the last read or answer (handlersocket_timeout counts from it). */
+  #idleSince = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
   bytesReceived = 0;
   bytesSent = 0;
 
@@ -44,37 +47,58 @@ export class LineVio {
   /** Read lines until the connection ends; `onLines` answers each batch. */
   async run(onLines: (lines: Uint8Array[]) => Promise<Uint8Array>): Promise<LineVioEnd> {
     const chunk = new Uint8Array(65536);
-    for (;;) {
-      let n: number | null;
-      const timer = this.#options.idleTimeoutMs > 0
-        ? setTimeout(() => {
-          this.#timedOut = true;
-          this.close();
-        }, this.#options.idleTimeoutMs)
-        : undefined;
-      try {
-        n = await this.#conn.read(chunk);
-      } catch {
-        return this.#timedOut ? "timeout" : this.#closed ? "closed" : "error";
-      } finally {
-        clearTimeout(timer);
+    this.#armIdle();
+    try {
+      for (;;) {
+        let n: number | null;
+        try {
+          n = await this.#conn.read(chunk);
+        } catch {
+          return this.#timedOut ? "timeout" : this.#closed ? "closed" : "error";
+        }
+        // Each read moves the idle deadline; the one timer re-arms itself for the rest.
+        this.#idleSince = performance.now();
+        if (n === null) return this.#closed ? (this.#timedOut ? "timeout" : "closed") : "eof";
+        this.bytesReceived += n;
+        this.#append(chunk.subarray(0, n));
+        const { lines, consumed, overlong } = splitLines(
+          this.#buf.subarray(0, this.#used),
+          this.#options.maxLine,
+        );
+        if (lines.length > 0) {
+          // The lines are views into the buffer: copy them before the buffer moves.
+          const answer = await onLines(lines.map((l) => l.slice()));
+          if (!(await this.#write(answer))) return this.#closed ? "closed" : "error";
+          this.#idleSince = performance.now();
+        }
+        this.#buf.copyWithin(0, consumed, this.#used);
+        this.#used -= consumed;
+        if (overlong) return "overlong";
       }
-      if (n === null) return this.#closed ? (this.#timedOut ? "timeout" : "closed") : "eof";
-      this.bytesReceived += n;
-      this.#append(chunk.subarray(0, n));
-      const { lines, consumed, overlong } = splitLines(
-        this.#buf.subarray(0, this.#used),
-        this.#options.maxLine,
-      );
-      if (lines.length > 0) {
-        // The lines are views into the buffer: copy them before the buffer moves.
-        const answer = await onLines(lines.map((l) => l.slice()));
-        if (!(await this.#write(answer))) return this.#closed ? "closed" : "error";
-      }
-      this.#buf.copyWithin(0, consumed, this.#used);
-      this.#used -= consumed;
-      if (overlong) return "overlong";
+    } finally {
+      clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
     }
+  }
+
+  /** Start the idle timer: it fires about once per timeout period and closes the connection
+   * when nothing was read or answered for `idleTimeoutMs` (no timer is set per request). */
+  #armIdle(): void {
+    const ms = this.#options.idleTimeoutMs;
+    if (ms <= 0) return;
+    this.#idleSince = performance.now();
+    const check = (): void => {
+      this.#idleTimer = undefined;
+      if (this.#closed) return;
+      const left = this.#idleSince + ms - performance.now();
+      if (left > 0) {
+        this.#idleTimer = setTimeout(check, left);
+        return;
+      }
+      this.#timedOut = true;
+      this.close();
+    };
+    this.#idleTimer = setTimeout(check, ms);
   }
 
   #append(bytes: Uint8Array): void {

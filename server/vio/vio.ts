@@ -78,6 +78,11 @@ export class Vio {
   /** `performance.now()` when the pending socket write began; 0 while none is pending. */
   #writeSince = 0;
   #readTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending read timer fires (`performance.now()` time); meaningful while set. */
+  #readTimerAt = 0;
+  /** When the read side times out; 0 while disarmed. */
+  #readDeadline = 0;
+  #onReadTimeout: (() => void) | null = null;
 
   constructor(conn: Deno.Conn, framer: VioFramer) {
     this.#conn = conn;
@@ -237,21 +242,46 @@ export class Vio {
   /**
    * Arm the read timer: if it is not disarmed or re-armed within `ms`, `onTimeout` runs (and
    * usually closes the connection). One timer serves connect_timeout, wait_timeout and
-   * net_read_timeout, since at any moment only one of them applies.
+   * net_read_timeout, since at any moment only one of them applies. Like the write watch, the
+   * timer is not reset per packet: arming moves a deadline, and the timer, when it fires early,
+   * re-arms itself for the rest, so a busy connection sets about one timer per timeout period.
    */
   armReadTimeout(ms: number, onTimeout: () => void): void {
+    if (this.#closed || ms <= 0) {
+      this.disarmReadTimeout();
+      return;
+    }
+    const deadline = performance.now() + ms;
+    this.#readDeadline = deadline;
+    this.#onReadTimeout = onTimeout;
+    if (this.#readTimer !== undefined && this.#readTimerAt <= deadline) return;
     clearTimeout(this.#readTimer);
-    if (this.#closed || ms <= 0) return;
-    this.#readTimer = setTimeout(() => {
-      this.#readTimer = undefined;
-      onTimeout();
-    }, ms);
+    this.#startReadTimer(ms);
   }
 
-  /** Cancel the read timer. */
-  disarmReadTimeout(): void {
-    clearTimeout(this.#readTimer);
+  #startReadTimer(ms: number): void {
+    this.#readTimerAt = performance.now() + ms;
+    this.#readTimer = setTimeout(() => this.#checkRead(), ms);
+  }
+
+  #checkRead(): void {
     this.#readTimer = undefined;
+    if (this.#readDeadline === 0 || this.#closed) return;
+    const left = this.#readDeadline - performance.now();
+    if (left > 0) {
+      this.#startReadTimer(left);
+      return;
+    }
+    const onTimeout = this.#onReadTimeout;
+    this.#readDeadline = 0;
+    this.#onReadTimeout = null;
+    onTimeout?.();
+  }
+
+  /** Cancel the read timer (its pending callback, if any, finds nothing armed). */
+  disarmReadTimeout(): void {
+    this.#readDeadline = 0;
+    this.#onReadTimeout = null;
   }
 
   /** Close the socket; pending reads and writes end. Safe to call twice. */
@@ -266,6 +296,8 @@ export class Vio {
     this.#queue.length = 0;
     this.#queuedBytes = 0;
     this.disarmReadTimeout();
+    clearTimeout(this.#readTimer);
+    this.#readTimer = undefined;
     clearTimeout(this.#writeTimer);
     this.#writeTimer = undefined;
     this.#wakeWritable();
