@@ -98,14 +98,14 @@ export function encodeToken(value: HsToken, out: Uint8Array, at: number): number
   return at;
 }
 
-const ASCII = new TextEncoder();
+const UTF8 = new TextEncoder();
 
 /**
  * A response line: `<errorcode> HT <numcolumns> [HT <value>]... LF`. Values are escaped; the
  * code and column count are decimal.
  */
 export function encodeResponse(code: number, numColumns: number, values: readonly HsToken[]) {
-  const head = ASCII.encode(`${code}\t${numColumns}`);
+  const head = UTF8.encode(`${code}\t${numColumns}`);
   let length = head.length + 1; // head, LF
   for (const v of values) length += 1 + encodedLength(v); // HT, value
   const out = new Uint8Array(length);
@@ -122,5 +122,119 @@ export function encodeResponse(code: number, numColumns: number, values: readonl
 
 /** An error line as the original sends it: `<code> HT 1 HT <message> LF`. */
 export function encodeError(code: number, message: string): Uint8Array {
-  return encodeResponse(code, 1, [ASCII.encode(message)]);
+  return encodeResponse(code, 1, [UTF8.encode(message)]);
+}
+
+/**
+ * Builds response lines into one buffer that grows as needed and is reused from batch to batch,
+ * so answering a request allocates nothing: `head`, then `token` / `text` per value, then `end`
+ * write the same bytes as `encodeResponse`. A view from `bytes()` is valid until the next write.
+ */
+export class HsResponseWriter {
+  readonly #capacity: number;
+  #buf: Uint8Array;
+  #at = 0;
+
+  constructor(capacity = 4096) {
+    this.#capacity = capacity;
+    this.#buf = new Uint8Array(capacity);
+  }
+
+  /** Start over, keeping the first `reserve` bytes for the caller (a message header). A buffer
+   * that one large answer grew past 16 times its first capacity goes back to that capacity. */
+  reset(reserve = 0): void {
+    if (this.#buf.length > 16 * this.#capacity) this.#buf = new Uint8Array(this.#capacity);
+    this.#room(reserve);
+    this.#at = reserve;
+  }
+
+  /** Bytes written so far, the reserved ones included. */
+  get length(): number {
+    return this.#at;
+  }
+
+  /** The bytes written so far, the reserved ones included (a view into the buffer). */
+  bytes(): Uint8Array {
+    return this.#buf.subarray(0, this.#at);
+  }
+
+  /** `<code> HT <numColumns>`, both decimal. */
+  head(code: number, numColumns: number): void {
+    this.#decimal(code);
+    this.#room(1);
+    this.#buf[this.#at++] = HS_TAB;
+    this.#decimal(numColumns);
+  }
+
+  /** HT and one token, escaped (NULL as a lone 0x00). */
+  token(value: HsToken): void {
+    if (value === null) {
+      this.#room(2);
+      this.#buf[this.#at++] = HS_TAB;
+      this.#buf[this.#at++] = HS_NULL;
+      return;
+    }
+    this.#room(1 + 2 * value.length);
+    const buf = this.#buf;
+    buf[this.#at++] = HS_TAB;
+    this.#at = encodeToken(value, buf, this.#at);
+  }
+
+  /** HT and `value` as a UTF-8 token, escaped (what `token(encode(value))` writes). */
+  text(value: string): void {
+    this.#room(1 + 2 * value.length);
+    const buf = this.#buf;
+    let at = this.#at;
+    buf[at++] = HS_TAB;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) {
+        this.#at = at;
+        return this.#utf8(value.substring(i));
+      }
+      if (c < 0x10) {
+        buf[at++] = HS_ESCAPE;
+        buf[at++] = c + HS_SHIFT;
+      } else {
+        buf[at++] = c;
+      }
+    }
+    this.#at = at;
+  }
+
+  /** LF: the line is complete. */
+  end(): void {
+    this.#room(1);
+    this.#buf[this.#at++] = HS_LF;
+  }
+
+  /** Append bytes that are already encoded (whole lines). */
+  raw(bytes: Uint8Array): void {
+    this.#room(bytes.length);
+    this.#buf.set(bytes, this.#at);
+    this.#at += bytes.length;
+  }
+
+  /** The rest of a text token from its first non-ASCII character on. */
+  #utf8(rest: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; each can need an escape byte.
+    const scratch = new Uint8Array(3 * rest.length);
+    const { written } = UTF8.encodeInto(rest, scratch);
+    this.#room(2 * written);
+    this.#at = encodeToken(scratch.subarray(0, written), this.#buf, this.#at);
+  }
+
+  #decimal(n: number): void {
+    const digits = String(n);
+    this.#room(digits.length);
+    for (let i = 0; i < digits.length; i++) this.#buf[this.#at++] = digits.charCodeAt(i);
+  }
+
+  /** Make room for `n` more bytes. */
+  #room(n: number): void {
+    if (this.#at + n <= this.#buf.length) return;
+    const bigger = new Uint8Array(Math.max(2 * this.#buf.length, this.#at + n));
+    bigger.set(this.#buf.subarray(0, this.#at));
+    this.#buf = bigger;
+  }
 }

@@ -3,21 +3,43 @@
  * and insert is a parameterised SQL statement (prepared once per shape), so HandlerSocket reads
  * and writes with SQL's types, constraints and isolation. One executor per connection; requests
  * run strictly in order, so pipelined requests are answered in order.
+ *
+ * The common request, a find with `=` on a whole unique key (`PointFindScan`), is answered
+ * without the general path's token arrays, request objects and promises: read from the line's
+ * bytes, run synchronously through the same prepared statement, written into the batch's reply
+ * buffer.
  */
 
 import { type MemoryHandle, memoryTracker } from "../memory/memory_tracker.ts";
-import { decodeTokens, encodeError, encodeResponse } from "../../protocol/handlersocket.ts";
+import {
+  decodeTokens,
+  encodeError,
+  encodeResponse,
+  HS_CR,
+  HS_LF,
+  HsResponseWriter,
+} from "../../protocol/handlersocket.ts";
 import type { HsToken } from "../../protocol/handlersocket.ts";
 import { MysqlError } from "../errors/mysql_error.ts";
-import type { PreparedStatement, SqlSession, SqlValue } from "../sql/types.ts";
+import type { PreparedStatement, SqlSession, SqlValue, StatementResult } from "../sql/types.ts";
 import { type HsIndex, HsOpenError, ident, openIndex, tableName } from "./hs_index.ts";
 import {
   type HsFind,
   type HsInsert,
   parseIndexRequest,
+  PointFindScan,
   tokenNumber,
   tokenText,
 } from "./hs_request.ts";
+import {
+  changes,
+  filterVerdict,
+  keyParameters,
+  PAGE,
+  pointSql,
+  scanSql,
+  tokenValue,
+} from "./hs_sql.ts";
 
 /** How the port of a connection is set up. */
 export interface HsPortMode {
@@ -33,19 +55,7 @@ export interface HsCounters {
   errors: number;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
-
-/** A token as a statement parameter: UTF-8 text when it is, bytes otherwise. */
-export function tokenValue(t: HsToken): SqlValue {
-  if (t === null) return null;
-  if (t.length < 32 && t.every((b) => b < 0x80)) return String.fromCharCode(...t);
-  try {
-    return utf8.decode(t);
-  } catch {
-    return t.slice();
-  }
-}
 
 /** A result value as a response token. */
 export function valueToken(v: SqlValue | undefined): HsToken {
@@ -54,10 +64,24 @@ export function valueToken(v: SqlValue | undefined): HsToken {
   return encoder.encode(typeof v === "string" ? v : String(v));
 }
 
-/** One HandlerSocket connection's open indexes, auth state and statements. */
+/** Write a result value as a response token (the bytes `valueToken` gives). */
+function writeValue(out: HsResponseWriter, v: SqlValue | undefined): void {
+  if (v === null || v === undefined) out.token(null);
+  else if (typeof v === "string") out.text(v);
+  else if (v instanceof Uint8Array) out.token(v);
+  else out.text(String(v));
+}
+
+/** The error line of a failed statement: the original answers with the storage engine's
+ * error number, and 121 is a duplicate key. */
+function statementError(e: MysqlError): Uint8Array {
+  return encodeError(1, String(e.code === 1062 ? 121 : e.code));
+}
+
 /** What an open index is counted as in the memory tracker: its compiled request shapes. */
 const HS_INDEX_BYTES = 4096;
 
+/** One HandlerSocket connection's open indexes, auth state and statements. */
 export class HsExecutor {
   readonly #session: SqlSession;
   readonly #mode: HsPortMode;
@@ -65,6 +89,7 @@ export class HsExecutor {
   /** Each open index in the memory tracker (mod_name "hs_index"). */
   readonly #indexMemory = new Map<number, MemoryHandle>();
   readonly #statements = new Map<string, PreparedStatement>();
+  readonly #scan = new PointFindScan();
   /** Hs_* counts; the worker passes one object that all its connections add to. */
   readonly counters: HsCounters;
   #authed: boolean;
@@ -93,6 +118,95 @@ export class HsExecutor {
     return r;
   }
 
+  /**
+   * Answer the LF-terminated request lines of `body` from offset `from` on into `out`, in
+   * order. Returns at once when every request finished synchronously (point finds do), else a
+   * promise of the rest. A request that fails inside the server answers `1 1 internal`.
+   */
+  answer(body: Uint8Array, from: number, out: HsResponseWriter): void | Promise<void> {
+    let at = from;
+    while (at < body.length) {
+      let lf = body.indexOf(HS_LF, at);
+      if (lf < 0) lf = body.length;
+      const line = body.subarray(at, lf > at && body[lf - 1] === HS_CR ? lf - 1 : lf);
+      at = lf + 1;
+      const done = this.#pointFind(line, out);
+      if (done !== true) return this.#answerRest(done === false ? line : done, body, at, out);
+    }
+  }
+
+  /** `answer` from a request that did not finish synchronously (a line or its promise) on. */
+  async #answerRest(
+    first: Uint8Array | Promise<void>,
+    body: Uint8Array,
+    at: number,
+    out: HsResponseWriter,
+  ): Promise<void> {
+    if (first instanceof Promise) await first;
+    else out.raw(await this.#handleSafely(first));
+    const rest = this.answer(body, at, out);
+    if (rest) await rest;
+  }
+
+  async #handleSafely(line: Uint8Array): Promise<Uint8Array> {
+    try {
+      return await this.handle(line);
+    } catch (error) {
+      return this.#internal(error);
+    }
+  }
+
+  #internal(error: unknown): Uint8Array {
+    console.error(`HandlerSocket worker: ${error}`);
+    this.counters.errors++;
+    return encodeError(1, "internal");
+  }
+
+  /**
+   * A find with `=` on every part of the index's unique NOT NULL key, limit at least 1 and no
+   * offset, answered into `out`: true when done, a promise when its statement waits, false when
+   * `line` is another request (then nothing was written or counted).
+   */
+  #pointFind(line: Uint8Array, out: HsResponseWriter): boolean | Promise<void> {
+    const scan = this.#scan;
+    if (!this.#authed || !scan.scan(line)) return false;
+    const index = this.#indexes.get(scan.indexId);
+    if (
+      index === undefined || !index.uniqueKey || scan.keys !== index.keyParts.length ||
+      scan.limit < 1 || scan.offset !== 0
+    ) return false;
+    const point = index.point ??= { sql: pointSql(index), params: [] };
+    const params = point.params;
+    for (let i = 0; i < scan.keys; i++) {
+      params[i] = tokenValue(line.subarray(scan.starts[i], scan.ends[i]));
+    }
+    params.length = scan.keys;
+    this.counters.requests++;
+    let r: StatementResult | Promise<StatementResult>;
+    try {
+      r = this.#statement(point.sql).run(params);
+    } catch (e) {
+      this.#pointFailed(e, out);
+      return true;
+    }
+    if (!(r instanceof Promise)) {
+      writeRows(out, index.columns.length, r);
+      return true;
+    }
+    return r.then((done) => writeRows(out, index.columns.length, done)).catch((e) =>
+      this.#pointFailed(e, out)
+    );
+  }
+
+  #pointFailed(e: unknown, out: HsResponseWriter): void {
+    if (e instanceof MysqlError) {
+      this.counters.errors++;
+      out.raw(statementError(e));
+    } else {
+      out.raw(this.#internal(e));
+    }
+  }
+
   async #dispatch(tokens: HsToken[]): Promise<Uint8Array> {
     const cmd = tokenText(tokens[0]);
     if (cmd === "A") return this.#auth(tokens);
@@ -112,8 +226,7 @@ export class HsExecutor {
       return await this.#find(index!, parsed);
     } catch (e) {
       if (!(e instanceof MysqlError)) throw e;
-      // The original answers with the storage engine's error number: 121 is a duplicate key.
-      return encodeError(1, String(e.code === 1062 ? 121 : e.code));
+      return statementError(e);
     }
   }
 
@@ -145,13 +258,18 @@ export class HsExecutor {
     }
   }
 
-  async #run(sql: string, params: SqlValue[]) {
+  /** The prepared statement of `sql`, prepared on first use. */
+  #statement(sql: string): PreparedStatement {
     let stmt = this.#statements.get(sql);
     if (!stmt) {
       stmt = this.#session.prepare(sql);
       this.#statements.set(sql, stmt);
     }
-    return await stmt.execute(params);
+    return stmt;
+  }
+
+  async #run(sql: string, params: SqlValue[]) {
+    return await this.#statement(sql).execute(params);
   }
 
   async #insert(index: HsIndex, req: HsInsert): Promise<Uint8Array> {
@@ -194,7 +312,7 @@ export class HsExecutor {
     });
     const out: SqlValue[][] = [];
     for (const keys of lookups) {
-      const found = await this.#scan(index, req, keys, columns, want - out.length);
+      const found = await this.#scanRows(index, req, keys, columns, want - out.length);
       out.push(...found.rows);
       if (found.stopped || out.length >= want) break;
     }
@@ -202,7 +320,7 @@ export class HsExecutor {
   }
 
   /** Up to `max` rows of one key lookup in index order, with the filters applied. */
-  async #scan(index: HsIndex, req: HsFind, keys: HsToken[], columns: string[], max: number) {
+  async #scanRows(index: HsIndex, req: HsFind, keys: HsToken[], columns: string[], max: number) {
     const keyParams = keyParameters(req.op, keys);
     const testParams = req.filters.map((f) => tokenValue(f.value));
     const withW = req.filters.some((f) => f.type === "W");
@@ -279,86 +397,13 @@ export class HsExecutor {
   }
 }
 
-const PAGE = 256;
-
-function sqlOp(op: string): string {
-  return op === "=" ? "<=>" : op;
-}
-
-/** The SQL of one request shape (its parameters: see `#scan`). */
-function scanSql(
-  index: HsIndex,
-  req: HsFind,
-  keyCount: number,
-  columns: string[],
-  single: boolean,
-  withW: boolean,
-): string {
-  const where = keyCondition(index, req.op, keyCount);
-  const list = columns.map(ident).join(", ");
-  const from = `FROM ${tableName(index)} WHERE ${where}`;
-  if (single) return `SELECT ${list} ${from}`;
-  const desc = req.op === "<" || req.op === "<=";
-  const order = [...index.keyParts, ...index.rowKey.filter((c) => !index.keyParts.includes(c))]
-    .map((c) => `${ident(c)}${desc ? " DESC" : ""}`).join(", ");
-  const tests = req.filters.map((f) => `${ident(index.fcolumns[f.column]!)} ${sqlOp(f.op)} ?`);
-  if (!withW) {
-    return `SELECT ${list} ${[from, ...tests].join(" AND ")} ORDER BY ${order} LIMIT ?`;
+/** `0 HT <columns>` and the values of the rows of `r`. */
+function writeRows(out: HsResponseWriter, columns: number, r: StatementResult): void {
+  out.head(0, columns);
+  if (r.kind === "rows") {
+    for (const row of r.rows) for (let i = 0; i < columns; i++) writeValue(out, row[i]);
   }
-  const flags = tests.map((t) => `(${t})`).join(", ");
-  return `SELECT ${list}, ${flags} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`;
-}
-
-/** The index-order condition of a find: equality on a prefix, or a lexicographic range:
- * (k1, k2) > (a, b) is k1 > a OR (k1 = a AND k2 > b); the last part takes `op` itself. */
-function keyCondition(index: HsIndex, op: string, keyCount: number): string {
-  const parts = index.keyParts.slice(0, keyCount).map(ident);
-  if (op === "=") return parts.map((p) => `${p} <=> ?`).join(" AND ");
-  const strict = op[0]!;
-  const terms: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const eq = parts.slice(0, i).map((p) => `${p} = ?`);
-    const last = i === parts.length - 1 ? op : strict;
-    terms.push(`(${[...eq, `${parts[i]} ${last} ?`].join(" AND ")})`);
-  }
-  return `(${terms.join(" OR ")})`;
-}
-
-/** The parameters of `keyCondition`, in its placeholder order. */
-function keyParameters(op: string, keys: HsToken[]): SqlValue[] {
-  const values = keys.map(tokenValue);
-  if (op === "=") return values;
-  const params: SqlValue[] = [];
-  for (let i = 0; i < values.length; i++) params.push(...values.slice(0, i), values[i]!);
-  return params;
-}
-
-/** Apply filter results in request order: a failed F skips the row, a failed W stops. */
-function filterVerdict(types: ("F" | "W")[], results: SqlValue[]): "take" | "skip" | "stop" {
-  for (let i = 0; i < types.length; i++) {
-    const ok = results[i] !== null && Number(results[i]) !== 0;
-    if (!ok) return types[i] === "W" ? "stop" : "skip";
-  }
-  return "take";
-}
-
-/** SET terms of U / + / -: `-` leaves a column whose sign would flip (the original's rule). */
-function changes(index: HsIndex, op: "U" | "+" | "-", values: HsToken[], row: SqlValue[]) {
-  const out: { sql: string; value: SqlValue }[] = [];
-  const n = Math.min(values.length, index.columns.length);
-  for (let i = 0; i < n; i++) {
-    const col = ident(index.columns[i]!);
-    const value = tokenValue(values[i]!);
-    if (op === "U") {
-      out.push({ sql: `${col} = ?`, value });
-      continue;
-    }
-    const now = Number(row[i]);
-    const delta = Number(value);
-    if (op === "-" && Math.sign(now) !== 0 && Math.sign(now - delta) === -Math.sign(now)) continue;
-    out.push({ sql: `${col} = ${col} ${op} ?`, value });
-  }
-  return out;
+  out.end();
 }
 
 function rowsResponse(columns: number, rows: SqlValue[][]): Uint8Array {

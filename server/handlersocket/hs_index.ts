@@ -28,6 +28,9 @@ export interface HsIndex {
   uniqueKey: boolean;
   /** SQL text of each request shape, built once (see hs_executor.ts). */
   shapes: Map<string, string>;
+  /** The point find (`=` on the whole unique key): its SQL and a parameter array reused by
+   * every run; set on first use. */
+  point?: { sql: string; params: SqlValue[] };
 }
 
 /** Why an open_index failed, as the original's error words. */

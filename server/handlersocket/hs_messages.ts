@@ -65,7 +65,15 @@ export function withConn(conn: number, payload: Uint8Array, extra: number[] = []
   return out;
 }
 
+/** Write `value` as a u32 LE at `at` of `body`. */
+export function putU32(body: Uint8Array, at: number, value: number): void {
+  body[at] = value & 0xff;
+  body[at + 1] = (value >>> 8) & 0xff;
+  body[at + 2] = (value >>> 16) & 0xff;
+  body[at + 3] = (value >>> 24) & 0xff;
+}
+
 /** The u32 LE at `at` of `body`. */
 export function u32(body: Uint8Array, at: number): number {
-  return new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(at, true);
+  return (body[at]! | (body[at + 1]! << 8) | (body[at + 2]! << 16) | (body[at + 3]! << 24)) >>> 0;
 }

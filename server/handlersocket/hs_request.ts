@@ -161,3 +161,78 @@ export function parseIndexRequest(
 function isNumeric(t: HsToken | undefined): boolean {
   return t !== null && t !== undefined && t.length > 0 && t[0]! >= 0x30 && t[0]! <= 0x39;
 }
+
+const TAB = 0x09;
+const EQUALS = 0x3d;
+const ESCAPE = 0x01;
+/** Longest number the fast scan reads (more digits go the general way, which reads them as
+ * atoi would). */
+const MAX_DIGITS = 9;
+
+/**
+ * The common request read straight from its bytes: `<indexid> HT = HT <n> HT <k1> ... HT <kn>
+ * [HT <limit> [HT <offset>]]` with plain decimal numbers and no NULL or escaped key. Anything
+ * else (another operator, IN, filters, a modification, odd numbers) is left to
+ * `parseIndexRequest`, which gives the same request for every line this accepts. One scanner
+ * is reused for every line: `scan` allocates nothing.
+ */
+export class PointFindScan {
+  indexId = 0;
+  /** Number of key tokens. */
+  keys = 0;
+  limit = 1;
+  offset = 0;
+  /** Offsets in the line of each key token: [starts[i], ends[i]). */
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  #at = 0;
+
+  /** True when `line` (without its LF) is a find of that form; the fields then describe it. */
+  scan(line: Uint8Array): boolean {
+    this.#at = 0;
+    const id = this.#number(line);
+    if (id < 0 || line[this.#at] !== TAB || line[this.#at + 1] !== EQUALS) return false;
+    if (line[this.#at + 2] !== TAB) return false;
+    this.#at += 3;
+    const n = this.#number(line);
+    if (n <= 0) return false;
+    for (let i = 0; i < n; i++) {
+      if (this.#at >= line.length || line[this.#at] !== TAB) return false;
+      const start = this.#at + 1;
+      let end = line.indexOf(TAB, start);
+      if (end < 0) end = line.length;
+      // A lone 0x00 is NULL and an escape needs decoding: the general path does both.
+      if (end === start + 1 && line[start] === 0) return false;
+      for (let j = start; j < end; j++) if (line[j] === ESCAPE) return false;
+      this.starts[i] = start;
+      this.ends[i] = end;
+      this.#at = end;
+    }
+    this.indexId = id;
+    this.keys = n;
+    this.limit = 1;
+    this.offset = 0;
+    if (this.#at === line.length) return true;
+    this.#at++;
+    this.limit = this.#number(line);
+    if (this.limit < 0) return false;
+    if (this.#at === line.length) return true;
+    if (line[this.#at++] !== TAB) return false;
+    this.offset = this.#number(line);
+    return this.offset >= 0 && this.#at === line.length;
+  }
+
+  /** Plain decimal digits at the scan position (1 to MAX_DIGITS), or -1. */
+  #number(line: Uint8Array): number {
+    let n = 0;
+    const start = this.#at;
+    let at = start;
+    while (at < line.length && line[at]! >= 0x30 && line[at]! <= 0x39) {
+      n = n * 10 + (line[at]! - 0x30);
+      at++;
+    }
+    if (at === start || at - start > MAX_DIGITS) return -1;
+    this.#at = at;
+    return n;
+  }
+}

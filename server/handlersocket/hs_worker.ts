@@ -14,11 +14,18 @@ import type { Engine } from "../sql/engine.ts";
 import type { ServerLink, SqlSession } from "../sql/types.ts";
 import { SERVER_VERSION } from "../version.ts";
 import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
-import { splitLines } from "../../protocol/handlersocket.ts";
-import { encodeError } from "../../protocol/handlersocket.ts";
+import { encodeError, HsResponseWriter, splitLines } from "../../protocol/handlersocket.ts";
 import { HsExecutor } from "./hs_executor.ts";
 import { memoryTracker } from "../memory/memory_tracker.ts";
-import { type FromHsWorker, HS_REPLY, HsIn, type HsStart, u32, withConn } from "./hs_messages.ts";
+import {
+  type FromHsWorker,
+  HS_REPLY,
+  HS_REPLY_HEADER,
+  HsIn,
+  type HsStart,
+  putU32,
+  u32,
+} from "./hs_messages.ts";
 
 /** How long one wait on the inbound ring lasts before it looks again. */
 const WAIT_SLICE_MS = 200;
@@ -76,34 +83,25 @@ function start(m: HsStart): boolean {
   }
 }
 
-/** Answer every line of one batch; one reply body. */
-async function answer(conn: number, body: Uint8Array): Promise<Uint8Array> {
+/** The reply being built; reused for every batch (the ring copies it). */
+const replyBuffer = new HsResponseWriter(64 * 1024);
+
+/** Answer every line of one batch into `replyBuffer`, after the reply header. */
+function answer(conn: number, body: Uint8Array): void | Promise<void> {
+  replyBuffer.reset(HS_REPLY_HEADER);
   const ex = executors.get(conn);
+  if (ex) return ex.answer(body, 4, replyBuffer);
   const { lines } = splitLines(body.subarray(4), Number.MAX_SAFE_INTEGER);
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  for (const line of lines) {
-    let out: Uint8Array;
-    if (!ex) {
-      out = encodeError(1, "conn");
-    } else {
-      try {
-        out = await ex.handle(line);
-      } catch (error) {
-        console.error(`HandlerSocket worker: ${error}`);
-        out = encodeError(1, "internal");
-      }
-    }
-    parts.push(out);
-    length += out.length;
-  }
-  const data = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    data.set(p, at);
-    at += p.length;
-  }
-  return withConn(conn, data, [totals.requests, totals.errors]);
+  for (let i = 0; i < lines.length; i++) replyBuffer.raw(encodeError(1, "conn"));
+}
+
+/** The reply of a batch: conn, the worker's Hs_* counts so far, the answer lines. */
+function replyBody(conn: number): Uint8Array {
+  const body = replyBuffer.bytes();
+  putU32(body, 0, conn);
+  putU32(body, 4, totals.requests);
+  putU32(body, 8, totals.errors);
+  return body;
 }
 
 function reply(out: SharedChannel, body: Uint8Array): void {
@@ -135,9 +133,13 @@ async function serve(inbound: SharedChannel, outbound: SharedChannel): Promise<v
         }
         break;
       }
-      case HsIn.LINES:
-        reply(outbound, await answer(u32(body, 0), body));
+      case HsIn.LINES: {
+        const conn = u32(body, 0);
+        const waiting = answer(conn, body);
+        if (waiting) await waiting;
+        reply(outbound, replyBody(conn));
         break;
+      }
       case HsIn.CLOSE:
         executors.get(u32(body, 0))?.close();
         executors.delete(u32(body, 0));

@@ -51,7 +51,11 @@ export class SessionPrepared implements PreparedStatement {
     return await this.#run(params);
   }
 
-  #run(params: SqlValue[]): Outcome {
+  run(params: readonly SqlValue[]): Outcome {
+    return this.#run(params);
+  }
+
+  #run(params: readonly SqlValue[]): Outcome {
     if (this.#closed) {
       throw new MysqlError(
         ER.ER_UNKNOWN_STMT_HANDLER,

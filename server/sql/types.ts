@@ -123,6 +123,9 @@ export interface PreparedStatement {
   readonly info: PreparedInfo;
   /** Run with one value per placeholder. */
   execute(params: SqlValue[]): Promise<StatementResult>;
+  /** Like `execute`, but the result itself when the statement finished synchronously (all but
+   * those that ask the main thread, e.g. for the process list); it throws synchronously too. */
+  run(params: readonly SqlValue[]): StatementResult | Promise<StatementResult>;
   /** Free it (COM_STMT_CLOSE). Safe to call twice. */
   close(): void;
 }

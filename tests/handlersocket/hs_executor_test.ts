@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { EngineFixture } from "../sql/_engine_fixture.ts";
-import { HsExecutor } from "../../server/handlersocket/hs_executor.ts";
+import { HsExecutor, valueToken } from "../../server/handlersocket/hs_executor.ts";
+import type { SqlValue } from "../../server/sql/types.ts";
+import { encodeResponse, HsResponseWriter } from "../../protocol/handlersocket.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -146,5 +148,119 @@ Deno.test("handlersocket executor: write port inserts, updates, deletes as SQL s
     [5, 11, "y"],
     [51, 13, "w"],
   ]);
+  ex.close();
+});
+
+/** The answers of `lines` sent as one pipelined batch through `answer` (the worker's path). */
+async function batch(ex: HsExecutor, lines: Uint8Array[]): Promise<Uint8Array> {
+  const out = new HsResponseWriter(16);
+  let length = 4;
+  for (const l of lines) length += l.length + 1;
+  const body = new Uint8Array(length);
+  let at = 4;
+  for (const l of lines) {
+    body.set(l, at);
+    body[at + l.length] = 0x0a;
+    at += l.length + 1;
+  }
+  out.reset(4);
+  const waiting = ex.answer(body, 4, out);
+  if (waiting) await waiting;
+  return out.bytes().slice(4);
+}
+
+/** A line of tokens; strings are UTF-8, `null` is NULL, bytes are escaped as the protocol says. */
+function line(...tokens: (string | Uint8Array | null)[]): Uint8Array {
+  const raw = tokens.map((t) => t === null ? null : typeof t === "string" ? enc.encode(t) : t);
+  return encodeResponse(0, 0, raw).subarray(4, -1);
+}
+
+Deno.test("handlersocket executor: pipelined point finds answer byte for byte as single requests", async () => {
+  using f = fixture();
+  await f.run(
+    "CREATE DATABASE d",
+    "CREATE TABLE d.v (id BIGINT PRIMARY KEY, u VARCHAR(20) NOT NULL, n VARCHAR(20), " +
+      "de DECIMAL(10,3), dt DATETIME(2), d DATE, fl FLOAT, db DOUBLE, e ENUM('x','y'), " +
+      "bi BIT(9), vb VARBINARY(20), j JSON, UNIQUE KEY uu (u), UNIQUE KEY un (n))",
+    "CREATE TABLE d.c (a INT NOT NULL, b VARCHAR(10) NOT NULL, v INT, PRIMARY KEY (a, b))",
+    "INSERT INTO d.v VALUES (9007199254740991, 'Grüße\\t\\n', 'x', 12.5, " +
+      "'2024-02-29 10:11:12.5', '2024-02-29', 1.5, 0.1, 'y', b'101', X'00010f10ff', '{\"a\": 1}')",
+    "INSERT INTO d.v (id, u) VALUES (-5, 'abc'), (7, '😀'), (8, X'ff'), (0, '')",
+    "INSERT INTO d.c VALUES (1, 'a', 10), (1, 'b', 11), (2, 'a', NULL)",
+  );
+  const lines = [
+    "P\t1\td\tv\tPRIMARY\tid,u,n,de,dt,d,fl,db,e,bi,vb,j",
+    "P\t2\td\tv\tuu\tid,u",
+    "P\t3\td\tc\tPRIMARY\ta,b,v",
+    "P\t4\td\tv\tun\tid,n",
+    "1\t=\t1\t9007199254740991",
+    "1\t=\t1\t-5",
+    "1\t=\t1\t0",
+    "1\t=\t1\t7\t1\t0",
+    "1\t=\t1\t7\t5",
+    "1\t=\t1\t7\t1\t1",
+    "1\t=\t1\t7\t0",
+    "1\t=\t1\tx",
+    "1\t=\t1\t",
+    "1\t=\t1\t7.0",
+    "1\t=\t1\t99999999999999999999999",
+    "1\t=\t2\t7\t8",
+    "1\t=\t1\t7\tF\t=\t0\t1",
+    "01\t=\t01\t7",
+    "1\t=\t1\t7\t",
+    "1x\t=\t1\t7",
+    "2\t=\t1\tABC",
+    "2\t=\t1\t😀",
+    "3\t=\t2\t1\tA",
+    "3\t=\t2\t2\ta",
+    "3\t=\t1\t1",
+    "3\t=\t2\t1",
+    "4\t=\t1\tx",
+    "9\t=\t1\t7",
+    "1\t>=\t1\t7",
+  ].map((l): Uint8Array => enc.encode(l));
+  lines.push(line("2", "=", "1", "Grüße\t\n"), line("2", "=", "1", null), line("2", "=", "1", ""));
+  lines.push(line("2", "=", "1", new Uint8Array([0xff])), line("1", "=", "1", "\x01"));
+  const single = new HsExecutor(f.open(), { writable: false, secret: "" });
+  const piped = new HsExecutor(f.open(), { writable: false, secret: "" });
+  const expected: string[] = [];
+  for (const l of lines) expected.push(dec.decode(await single.handle(l)));
+  assert.equal(dec.decode(await batch(piped, lines)), expected.join(""));
+  assert.deepEqual(piped.counters, single.counters);
+  // One at a time through the same path, too.
+  const each: string[] = [];
+  for (const l of lines) each.push(dec.decode(await batch(piped, [l])));
+  assert.deepEqual(each, expected);
+  // The point find returns what SQL returns for that row.
+  const [row] = await f.rows(
+    "SELECT id, u, n, de, dt, d, fl, db, e, bi, vb, j FROM d.v WHERE id = 9007199254740991",
+  );
+  assert.equal(
+    expected[4],
+    dec.decode(encodeResponse(0, 12, row!.map((v) => valueToken(v as SqlValue)))),
+  );
+  assert.ok(expected[4]!.startsWith("0\t12\t9007199254740991\tGrüße\x01I\x01J\tx\t12.500\t"));
+  single.close();
+  piped.close();
+});
+
+Deno.test("handlersocket executor: point finds see DDL and privileges as SQL does", async () => {
+  using f = fixture();
+  await f.run(
+    "CREATE DATABASE d",
+    "CREATE TABLE d.t (id INT PRIMARY KEY, v VARCHAR(10))",
+    "INSERT INTO d.t VALUES (1, 'a')",
+  );
+  const ex = new HsExecutor(f.open(), { writable: false, secret: "" });
+  const ask = async (...ls: string[]) => dec.decode(await batch(ex, ls.map((l) => enc.encode(l))));
+  assert.equal(await ask("P\t1\td\tt\tPRIMARY\tid,v", "1\t=\t1\t1"), "0\t1\n0\t2\t1\ta\n");
+  await f.run("UPDATE d.t SET v = '042' WHERE id = 1");
+  assert.equal(await ask("1\t=\t1\t1"), "0\t2\t1\t042\n");
+  await f.run("ALTER TABLE d.t MODIFY v INT");
+  assert.equal(await ask("1\t=\t1\t1"), "0\t2\t1\t42\n");
+  await f.run("ALTER TABLE d.t DROP COLUMN v");
+  assert.equal(await ask("1\t=\t1\t1"), "1\t1\t1054\n");
+  await f.run("DROP TABLE d.t");
+  assert.equal(await ask("1\t=\t1\t1", "1\t=\t1\t1"), "1\t1\t1146\n1\t1\t1146\n");
   ex.close();
 });

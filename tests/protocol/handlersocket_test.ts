@@ -5,6 +5,7 @@ import {
   encodedLength,
   encodeError,
   encodeResponse,
+  HsResponseWriter,
   splitLines,
 } from "../../protocol/handlersocket.ts";
 
@@ -76,4 +77,61 @@ Deno.test("handlersocket: responses in the original's golden bytes", () => {
   assert.deepEqual(encodeError(2, "kpnum"), enc.encode("2\t1\tkpnum\n"));
   assert.equal(encodedLength(null), 1);
   assert.equal(encodedLength(bytes(1, 2, 0x20)), 5);
+});
+
+Deno.test("handlersocket: the response writer writes encodeResponse's bytes", () => {
+  const texts = [
+    "",
+    "a",
+    "1\t2\n",
+    "\x00\x0f\x10",
+    "Grüße",
+    "€ 😀 \ud800 x\x01",
+    "é\x02".repeat(50),
+  ];
+  const w = new HsResponseWriter(1);
+  w.reset(3);
+  w.head(0, texts.length);
+  for (const t of texts) w.text(t);
+  w.end();
+  w.head(1, 1);
+  w.token(null);
+  w.token(bytes(0x00, 0x01, 0x0f, 0x10, 0xff));
+  w.token(bytes());
+  w.end();
+  w.raw(encodeError(2, "kpnum"));
+  assert.equal(w.length, w.bytes().length);
+  assert.deepEqual(
+    w.bytes().subarray(3),
+    bytes(
+      ...encodeResponse(0, texts.length, texts.map((t) => enc.encode(t))),
+      ...encodeResponse(1, 1, [null, bytes(0x00, 0x01, 0x0f, 0x10, 0xff), bytes()]),
+      ...enc.encode("2\t1\tkpnum\n"),
+    ),
+  );
+  // Golden bytes: escapes inside text, NULL, a multi-byte character.
+  w.reset();
+  w.head(0, 3);
+  w.text("a\x03");
+  w.token(null);
+  w.text("é");
+  w.end();
+  assert.deepEqual(
+    w.bytes(),
+    bytes(0x30, 0x09, 0x33, 0x09, 0x61, 0x01, 0x43, 0x09, 0x00, 0x09, 0xc3, 0xa9, 0x0a),
+  );
+});
+
+Deno.test("handlersocket: the response writer starts over small after a large answer", () => {
+  const w = new HsResponseWriter(16);
+  w.reset(4);
+  w.head(0, 1);
+  w.text("x".repeat(10_000));
+  w.end();
+  assert.equal(w.length, 4 + 4 + 10_000 + 1);
+  w.reset(4);
+  assert.equal(w.length, 4);
+  w.head(0, 1);
+  w.end();
+  assert.deepEqual(w.bytes().subarray(4), enc.encode("0\t1\n"));
 });

@@ -1,0 +1,167 @@
+/**
+ * In-process microbenchmark of the worker side of a HandlerSocket find: a store in a temp
+ * datadir, sysbench's sbtest1 with 10000 rows, and finds by primary key through `HsExecutor`
+ * — one request at a time, and batches of 16 pipelined lines as the worker answers one ring
+ * message. No sockets, no rings. Not a test: it prints µs per find (median of the rounds).
+ *
+ * ```sh
+ * deno run -A tests/bench/hs_executor_micro.ts [--finds=N] [--rounds=R] [--profile=FILE]
+ * ```
+ */
+
+import { parseArgs } from "node:util";
+import { Session as InspectorSession } from "node:inspector";
+import { initializeStore, openEngine } from "../../server/sql/engine.ts";
+import { createLockTableBuffer } from "../../server/locks/mod.ts";
+import { HsExecutor } from "../../server/handlersocket/hs_executor.ts";
+import { HsResponseWriter } from "../../protocol/handlersocket.ts";
+import { HS_REPLY_HEADER, putU32, withConn } from "../../server/handlersocket/hs_messages.ts";
+import type { SqlSession } from "../../server/sql/types.ts";
+
+const ROWS = 10000;
+const PIPELINE = 16;
+const enc = new TextEncoder();
+
+/** The reply buffer, reused for every batch as the worker does (hs_worker.ts). */
+const reply = new HsResponseWriter(64 * 1024);
+
+/** The worker's answer to one ring message of lines (hs_worker.ts `answer`). */
+async function answer(ex: HsExecutor, body: Uint8Array): Promise<Uint8Array> {
+  reply.reset(HS_REPLY_HEADER);
+  const waiting = ex.answer(body, 4, reply);
+  if (waiting) await waiting;
+  const out = reply.bytes();
+  putU32(out, 0, 1);
+  putU32(out, 4, ex.counters.requests);
+  putU32(out, 8, ex.counters.errors);
+  return out;
+}
+
+async function load(session: SqlSession): Promise<void> {
+  await session.execute("CREATE DATABASE sbtest");
+  await session.execute(
+    "CREATE TABLE sbtest.sbtest1 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL " +
+      "DEFAULT 0, c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k))",
+  );
+  for (let start = 1; start <= ROWS; start += 1000) {
+    const values: string[] = [];
+    for (let id = start; id < Math.min(start + 1000, ROWS + 1); id++) {
+      values.push(`(${id}, ${(id * 7919) % ROWS}, '${"c".repeat(119)}', '${"p".repeat(59)}')`);
+    }
+    await session.execute(`INSERT INTO sbtest.sbtest1 (id, k, c, pad) VALUES ${values.join(",")}`);
+  }
+}
+
+/** `n` ring bodies of `lines` finds of random ids each (conn id, then the lines with LF). */
+function bodies(n: number, lines: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    let text = "";
+    for (let j = 0; j < lines; j++) text += `1\t=\t1\t${1 + Math.floor(Math.random() * ROWS)}\n`;
+    out.push(withConn(1, enc.encode(text)));
+  }
+  return out;
+}
+
+/** One request per ring message, as with one connection that waits for each answer. */
+async function timeSingles(ex: HsExecutor, bodies: Uint8Array[]): Promise<number> {
+  const t0 = performance.now();
+  for (const body of bodies) {
+    const r = await answer(ex, body);
+    if (r[HS_REPLY_HEADER] !== 0x30) throw new Error(`Cannot find: ${new TextDecoder().decode(r)}`);
+  }
+  return (performance.now() - t0) * 1000 / bodies.length;
+}
+
+async function timeBatches(ex: HsExecutor, bodies: Uint8Array[]): Promise<number> {
+  const t0 = performance.now();
+  for (const body of bodies) await answer(ex, body);
+  return (performance.now() - t0) * 1000 / (bodies.length * PIPELINE);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      finds: { type: "string", default: "20000" },
+      rounds: { type: "string", default: "7" },
+      profile: { type: "string" },
+    },
+  });
+  const finds = Number(values.finds);
+  const rounds = Number(values.rounds);
+  const dir = await Deno.makeTempDir({ prefix: "hsperf-" });
+  const path = `${dir}/store.db`;
+  initializeStore(path);
+  const engine = openEngine({
+    path,
+    serverVersion: "8.0.36-mydeno-bench",
+    catalogEpoch: new Int32Array(new SharedArrayBuffer(4)),
+    lockTable: createLockTableBuffer(),
+  });
+  const identity = {
+    connectionId: 1,
+    user: "root",
+    host: "localhost",
+    accountHost: "localhost",
+    db: null,
+    interactive: false,
+  };
+  const link = {
+    processList: () => Promise.resolve([]),
+    kill: () => Promise.resolve(),
+    globalStatus: () => Promise.resolve(new Map()),
+    setGlobalVariable: () => Promise.resolve(),
+    requestShutdown: () => Promise.resolve(),
+  };
+  const session = engine.openSession(identity, link, () => new Map());
+  try {
+    await load(session);
+    const ex = new HsExecutor(session, { writable: false, secret: "" });
+    const open = await ex.handle(enc.encode("P\t1\tsbtest\tsbtest1\tPRIMARY\tid,k,c,pad"));
+    if (open[0] !== 0x30) throw new Error("Cannot open index");
+    // Warm up both paths.
+    await timeSingles(ex, bodies(5000, 1));
+    await timeBatches(ex, bodies(300, PIPELINE));
+    let profiler: InspectorSession | null = null;
+    if (values.profile) {
+      profiler = new InspectorSession();
+      profiler.connect();
+      profiler.post("Profiler.enable");
+      profiler.post("Profiler.start");
+    }
+    const singles: number[] = [];
+    const batches: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      singles.push(await timeSingles(ex, bodies(finds, 1)));
+      batches.push(await timeBatches(ex, bodies(Math.ceil(finds / PIPELINE), PIPELINE)));
+    }
+    if (profiler && values.profile) {
+      const file = values.profile;
+      await new Promise<void>((resolve) =>
+        profiler!.post("Profiler.stop", (_e, r) => {
+          Deno.writeTextFileSync(file, JSON.stringify(r.profile));
+          resolve();
+        })
+      );
+      profiler.disconnect();
+    }
+    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(" ");
+    console.log(`single find:        median ${median(singles).toFixed(2)} µs  (${fmt(singles)})`);
+    console.log(
+      `pipelined x${PIPELINE}:     median ${median(batches).toFixed(2)} µs/find  (${fmt(batches)})`,
+    );
+    ex.close();
+  } finally {
+    session.close();
+    engine.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+if (import.meta.main) await main();
