@@ -227,7 +227,7 @@ export class ConnectionRegistry implements ConnectionHost {
           String(args[2]),
         );
       case "memoryRows":
-        return Promise.resolve(memoryRegistry.rows());
+        return memoryRegistry.rows((args[0] ?? {}) as { heapSamples?: boolean });
       case "requestShutdown":
         this.#options.onShutdownRequest(String(args[0] ?? from.user));
         return Promise.resolve(undefined);

@@ -62,7 +62,7 @@ export class SessionThread {
   readonly name = `session-${++threadCount}`;
   #tracked: TrackedResource = resources.acquire("session thread", this.name);
   /** The worker's memory tracker's shared buffers, and the worker itself as an allocation. */
-  #memory = memoryRegistry.attachThread(this.name);
+  #memory = memoryRegistry.attachThread(this.name, () => this.#inbound.wake());
   #memoryHandle = memoryTracker.track("worker_thread", this.name, WORKER_THREAD_BYTES);
   /** Stopped without its `exited` (terminated or died): what it held was never released. */
   #abandoned = false;

@@ -92,7 +92,7 @@ export class HsWorkerThread {
 
   constructor(id: number, writable: boolean, closeHook: (t: HsWorkerThread) => void) {
     this.id = id;
-    this.#memory = memoryRegistry.attachThread(`handlersocket-${id}`);
+    this.#memory = memoryRegistry.attachThread(`handlersocket-${id}`, () => this.#inbound.wake());
     this.#memoryHandle = memoryTracker.track(
       "worker_thread",
       this.#memory.name,

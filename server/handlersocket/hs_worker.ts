@@ -17,6 +17,7 @@ import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
 import { encodeError, HsResponseWriter, splitLines } from "../../protocol/handlersocket.ts";
 import { HsExecutor } from "./hs_executor.ts";
 import { memoryTracker } from "../memory/memory_tracker.ts";
+import { jsHeapSampler } from "../memory/js_heap_sampler.ts";
 import {
   type FromHsWorker,
   HS_REPLY,
@@ -117,9 +118,12 @@ async function serve(inbound: SharedChannel, outbound: SharedChannel): Promise<v
     const body = inbound.read();
     if (body === null) {
       if (inbound.stopped) return;
-      // Idle: let the main thread see this thread's memory samples as they are now.
+      // Idle: let the main thread see this thread's memory samples as they are now, and its V8
+      // heap profile when it asked for it (the profiler answers through the event loop).
       memoryTracker.publish();
-      inbound.waitForData(WAIT_SLICE_MS);
+      const profiling = jsHeapSampler.poll();
+      if (profiling !== null) await profiling;
+      else inbound.waitForData(WAIT_SLICE_MS);
       continue;
     }
     switch (inbound.kind) {
@@ -157,6 +161,7 @@ function stop(): void {
   engine?.close();
   session = null;
   engine = null;
+  jsHeapSampler.close();
 }
 
 self.onmessage = async (e: MessageEvent<HsStart>) => {

@@ -6,11 +6,26 @@
  * with allocations outstanding keeps its last published samples here, so a leak in a worker
  * that is gone is still listed.
  *
+ * Each thread's V8 sampling heap profile (`js_heap_sampler.ts`) is fetched only for a statement
+ * that reads information_schema.JS_HEAP_SAMPLES: every live thread is asked for fresh samples
+ * and given up to `JS_HEAP_SAMPLE_WAIT_MS` to publish them.
+ *
  * Main thread only: a worker reaches this through `ServerLink.memoryRows`.
  */
 
 import { ER, MysqlError } from "../errors/mysql_error.ts";
+import { FrameFormatter } from "./js_heap_profile.ts";
 import {
+  checkJsHeapInterval,
+  DEFAULT_JS_HEAP_SAMPLE_INTERVAL,
+  JS_HEAP_BUFFER_BYTES,
+  JS_HEAP_VARIABLE,
+  jsHeapSampler,
+  readJsHeapSamples,
+  requestJsHeapSamples,
+} from "./js_heap_sampler.ts";
+import {
+  CONFIG_BYTES,
   ConfigSlot,
   CounterSlot,
   DEFAULT_MAX_INTERVAL,
@@ -67,12 +82,27 @@ export type HeapRow = [
   ageMs: number,
 ];
 
+/** One row of information_schema.JS_HEAP_SAMPLES, in the view's column order. */
+export type JsHeapSampleRow = [
+  threadId: number,
+  threadName: string,
+  backTrace: string,
+  allocCount: number,
+  allocBytes: number,
+  ageMs: number,
+];
+
 /** What the views read: the summary and the samples of every thread, and their JS heaps. */
 export interface MemoryRows {
   summary: SummaryRow[];
   samples: SampleInfoRow[];
   heap: HeapRow[];
+  /** Empty unless asked for (`rows({ heapSamples: true })`). */
+  heapSamples: JsHeapSampleRow[];
 }
+
+/** How long a read of JS_HEAP_SAMPLES waits for the threads' fresh profiles. */
+export const JS_HEAP_SAMPLE_WAIT_MS = 200;
 
 /** OceanBase's tenant id of the system tenant: mydeno has one tenant. */
 const TENANT_ID = 1;
@@ -90,9 +120,13 @@ const COUNTERS = MEMORY_MODULES.length * SLOTS_PER_MODULE;
 
 /** The memory trackers of all threads. */
 export class MemoryRegistry {
-  readonly config = new SharedArrayBuffer(16);
+  readonly config = new SharedArrayBuffer(CONFIG_BYTES);
   #configView = new Int32Array(this.config);
   #threads = new Map<number, MemoryThreadBuffers>();
+  /** How to wake each worker from its wait (its inbound ring's owner does it). */
+  #wakers = new Map<number, () => void>();
+  /** Formats every thread's JS heap sample stacks (source maps are loaded here only). */
+  #frames = new FrameFormatter();
   #nextThread = 0;
   #ended = new Float64Array(COUNTERS);
   /** Counters of the threads that were abandoned (see `detachThread`). */
@@ -106,17 +140,21 @@ export class MemoryRegistry {
   constructor() {
     this.#configView[ConfigSlot.MIN_INTERVAL] = DEFAULT_MIN_INTERVAL;
     this.#configView[ConfigSlot.MAX_INTERVAL] = DEFAULT_MAX_INTERVAL;
+    this.#configView[ConfigSlot.JS_HEAP_INTERVAL] = DEFAULT_JS_HEAP_SAMPLE_INTERVAL;
   }
 
-  /** Shared buffers for a new thread (the main thread attaches first, as thread 0). */
-  attachThread(name: string): MemoryThreadBuffers {
+  /** Shared buffers for a new thread (the main thread attaches first, as thread 0). `wake`
+   * interrupts the thread's wait when its JS heap samples are wanted. */
+  attachThread(name: string, wake?: () => void): MemoryThreadBuffers {
     const buffers: MemoryThreadBuffers = {
       thread: this.#nextThread++,
       name,
       counters: new SharedArrayBuffer(THREAD_BUFFER_BYTES),
       config: this.config,
+      heapSamples: new SharedArrayBuffer(JS_HEAP_BUFFER_BYTES),
     };
     this.#threads.set(buffers.thread, buffers);
+    if (wake) this.#wakers.set(buffers.thread, wake);
     return buffers;
   }
 
@@ -130,6 +168,7 @@ export class MemoryRegistry {
     const buffers = this.#threads.get(thread);
     if (!buffers) return;
     this.#threads.delete(thread);
+    this.#wakers.delete(thread);
     const counters = new Float64Array(buffers.counters, 0, COUNTERS);
     if (options.abandoned) {
       addCounters(this.#abandoned, counters);
@@ -162,6 +201,8 @@ export class MemoryRegistry {
     if (min > max) throw minAboveMax(MIN_VARIABLE, min);
     this.setIntervals(min, max);
     this.#configView[ConfigSlot.DEBUG_LEAK] = Number(globals.get(DEBUG_LEAK_VARIABLE) ?? 0);
+    const js = globals.get(JS_HEAP_VARIABLE) ?? DEFAULT_JS_HEAP_SAMPLE_INTERVAL;
+    this.setJsHeapInterval(checkJsHeapInterval(js));
     this.failOnLeak = Number(globals.get(LEAK_EXIT_VARIABLE) ?? 0) === 1;
     this.server = {
       ip: String(globals.get("bind_address") ?? "127.0.0.1"),
@@ -186,6 +227,10 @@ export class MemoryRegistry {
       Atomics.store(this.#configView, ConfigSlot.DEBUG_LEAK, Number(value.checked) === 1 ? 1 : 0);
       return;
     }
+    if (name === JS_HEAP_VARIABLE) {
+      this.setJsHeapInterval(checkJsHeapInterval(value.raw));
+      return;
+    }
     if (name !== MIN_VARIABLE && name !== MAX_VARIABLE) return;
     const n = checkInterval(name, value.raw);
     const { min, max } = this.intervals;
@@ -193,6 +238,14 @@ export class MemoryRegistry {
     if (name === MAX_VARIABLE && n < min) throw minAboveMax(name, n);
     if (name === MIN_VARIABLE) this.setIntervals(n, max);
     else this.setIntervals(min, n);
+  }
+
+  /** Set `_js_heap_sample_interval` for every thread (already validated): this thread's
+   * profiler follows at once, each worker when it next waits (woken now). */
+  setJsHeapInterval(bytes: number): void {
+    Atomics.store(this.#configView, ConfigSlot.JS_HEAP_INTERVAL, bytes);
+    if (memoryTracker.buffers?.config === this.config) jsHeapSampler.applyInterval();
+    for (const wake of this.#wakers.values()) wake();
   }
 
   /** Counters of all threads, live and ended, summed per label. */
@@ -240,13 +293,47 @@ export class MemoryRegistry {
     return rows;
   }
 
-  /** Both views' rows. */
-  rows(): MemoryRows {
+  /** The views' rows; JS_HEAP_SAMPLES' only with `heapSamples` (they cost a profile fetch
+   * in every thread). */
+  async rows(options: { heapSamples?: boolean } = {}): Promise<MemoryRows> {
+    const heapSamples = options.heapSamples ? await this.jsHeapSampleRows() : [];
     const { ip, port } = this.server;
     const samples = this.sampleRows().map(([mod, ctx, ctxId, trace, count, bytes]) =>
       [ip, port, TENANT_ID, ctxId, mod, trace, ctx, count, bytes] satisfies SampleInfoRow
     );
-    return { summary: this.summaryRows(), samples, heap: this.heapRows() };
+    return { summary: this.summaryRows(), samples, heap: this.heapRows(), heapSamples };
+  }
+
+  /**
+   * Every live thread's live sampled JS allocations by stack: each thread is asked for a fresh
+   * profile (this one fetches its own) and given until `waitMs` to publish it; a thread that
+   * did not (busy in a statement) shows what it published last, AGE_MS telling how old.
+   */
+  async jsHeapSampleRows(waitMs = JS_HEAP_SAMPLE_WAIT_MS): Promise<JsHeapSampleRow[]> {
+    const deadline = performance.now() + waitMs;
+    const threads = [...this.#threads.values()];
+    await Promise.all(
+      threads.map((b) =>
+        b === memoryTracker.buffers
+          ? jsHeapSampler.refresh()
+          : requestJsHeapSamples(b.heapSamples, this.#wakers.get(b.thread), deadline)
+      ),
+    );
+    const now = Date.now();
+    return threads.flatMap((b) => {
+      const { at, rows } = readJsHeapSamples(b.heapSamples);
+      if (at === 0) return [];
+      return rows.map(([frames, count, bytes]) =>
+        [
+          b.thread,
+          b.name,
+          this.#frames.backTrace(frames),
+          count,
+          bytes,
+          now - at,
+        ] satisfies JsHeapSampleRow
+      );
+    });
   }
 
   /** Each live thread's V8 heap as it last published it (the main thread's as of now). */
@@ -274,7 +361,6 @@ export const MIN_VARIABLE = "_min_malloc_sample_interval";
 export const MAX_VARIABLE = "_max_malloc_sample_interval";
 export const DEBUG_LEAK_VARIABLE = "debug_leak_memory";
 export const LEAK_EXIT_VARIABLE = "memory_leak_exit";
-
 function checkInterval(name: string, raw: unknown): number {
   const n = typeof raw === "number" ? raw : Number(String(raw).trim());
   if (!Number.isInteger(n) || n < SAMPLE_INTERVAL_MIN || n > SAMPLE_INTERVAL_MAX) {

@@ -59,7 +59,12 @@ export const ConfigSlot = {
   MAX_INTERVAL: 1,
   GENERATION: 2,
   DEBUG_LEAK: 3,
+  /** `_js_heap_sample_interval` (js_heap_sampler.ts). */
+  JS_HEAP_INTERVAL: 4,
 } as const;
+
+/** Byte size of the global config array. */
+export const CONFIG_BYTES = 32;
 
 /** OceanBase's bounds and defaults of the two intervals; 10000 for both turns sampling off. */
 export const SAMPLE_INTERVAL_MIN = 1;
@@ -85,6 +90,8 @@ export interface MemoryThreadBuffers {
   counters: SharedArrayBuffer;
   /** The global config (`ConfigSlot`), written by SET GLOBAL on the main thread. */
   config: SharedArrayBuffer;
+  /** The thread's V8 heap profile as it last published it (js_heap_sampler.ts). */
+  heapSamples: SharedArrayBuffer;
 }
 
 /** The V8 heap statistics a thread publishes (Float64 slots after its counters). */
@@ -148,6 +155,7 @@ export class MemoryTracker {
   #heap: Float64Array<ArrayBufferLike> = new Float64Array(HEAP_SLOTS);
   #area: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   #config = defaultConfig();
+  #buffers: MemoryThreadBuffers | null = null;
   #thread = 0;
   #name = "main";
   #generation = -1;
@@ -170,8 +178,14 @@ export class MemoryTracker {
     return this.#config[ConfigSlot.DEBUG_LEAK] === 1;
   }
 
+  /** The shared buffers this thread was given; null before `attach`. */
+  get buffers(): MemoryThreadBuffers | null {
+    return this.#buffers;
+  }
+
   /** Use the shared buffers the main thread gave this thread; the counts so far move along. */
   attach(buffers: MemoryThreadBuffers): void {
+    this.#buffers = buffers;
     const counters = new Float64Array(buffers.counters, 0, this.#counters.length);
     counters.set(this.#counters);
     this.#counters = counters;
@@ -304,7 +318,7 @@ export class MemoryTracker {
 }
 
 function defaultConfig(): Int32Array {
-  const config = new Int32Array(new SharedArrayBuffer(16));
+  const config = new Int32Array(new SharedArrayBuffer(CONFIG_BYTES));
   config[ConfigSlot.MIN_INTERVAL] = DEFAULT_MIN_INTERVAL;
   config[ConfigSlot.MAX_INTERVAL] = DEFAULT_MAX_INTERVAL;
   return config;

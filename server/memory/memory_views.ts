@@ -1,9 +1,10 @@
 /**
  * The memory tables as SQL sees them: OceanBase's `__all_virtual_malloc_sample_info` (as
  * information_schema.__all_virtual_malloc_sample_info, and under its bare name from any
- * database) and MySQL's performance_schema.memory_summary_global_by_event_name.
+ * database), MySQL's performance_schema.memory_summary_global_by_event_name, and mydeno's
+ * information_schema.JS_HEAP_STATISTICS and JS_HEAP_SAMPLES (V8's heap per thread).
  *
- * Both are store views over `json_each()` of a registered function's JSON. The rows live on the main
+ * All are store views over `json_each()` of a registered function's JSON. The rows live on the main
  * thread (`memory_registry.ts`); a statement whose plan reads one of the views fetches them
  * first (`ServerLink.memoryRows`) and the registered function hands them to SQLite, so WHERE,
  * ORDER BY, LIMIT, joins and aggregates work as on any table (the PROCESSLIST mechanism).
@@ -12,12 +13,14 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { FunctionGuard } from "../sql/function_guard.ts";
 import type { MemoryRows } from "./memory_registry.ts";
+import { memoryTracker } from "./memory_tracker.ts";
 
 /** The registered functions the views read (no arguments: the guard's callbacks are varargs). */
 const FUNCTIONS = {
   summary: "mydeno_memory_summary",
   samples: "mydeno_memory_samples",
   heap: "mydeno_memory_heap",
+  heapSamples: "mydeno_memory_heap_samples",
 } as const;
 
 /** OceanBase's name of the sample table. */
@@ -27,9 +30,15 @@ export const SUMMARY_TABLE = "memory_summary_global_by_event_name";
 
 /** mydeno's table of each thread's V8 heap, in information_schema. */
 export const HEAP_TABLE = "JS_HEAP_STATISTICS";
+/** mydeno's table of each thread's live sampled JS allocations by stack, in information_schema. */
+export const HEAP_SAMPLES_TABLE = "JS_HEAP_SAMPLES";
 
 /** The information_schema view names these add (upper case, as information_schema keeps them). */
-export const MEMORY_INFORMATION_SCHEMA_VIEWS = [SAMPLE_TABLE.toUpperCase(), HEAP_TABLE];
+export const MEMORY_INFORMATION_SCHEMA_VIEWS = [
+  SAMPLE_TABLE.toUpperCase(),
+  HEAP_TABLE,
+  HEAP_SAMPLES_TABLE,
+];
 /** The performance_schema tables these add. */
 export const PERFORMANCE_SCHEMA_TABLES = [SUMMARY_TABLE];
 
@@ -69,10 +78,23 @@ const HEAP_COLUMNS = [
   "AGE_MS",
 ];
 
+const HEAP_SAMPLES_COLUMNS = [
+  "THREAD_ID",
+  "THREAD_NAME",
+  "BACK_TRACE",
+  "ALLOC_COUNT",
+  "ALLOC_BYTES",
+  "AGE_MS",
+];
+
+/** The store name of JS_HEAP_SAMPLES, whose rows cost a profile fetch in every thread. */
+const HEAP_SAMPLES_STORE_NAME = `"information_schema.${HEAP_SAMPLES_TABLE}"`;
+
 /** The store names of the views, as the rewriter emits them (quoted). */
 const STORE_NAMES = [
   `"information_schema.${SAMPLE_TABLE.toUpperCase()}"`,
   `"information_schema.${HEAP_TABLE}"`,
+  HEAP_SAMPLES_STORE_NAME,
   `"performance_schema.${SUMMARY_TABLE}"`,
 ];
 
@@ -88,6 +110,7 @@ export function createMemoryViews(db: DatabaseSync): void {
     [`information_schema.${SAMPLE_TABLE.toUpperCase()}`, jsonView(SAMPLE_COLUMNS, "samples")],
     [`performance_schema.${SUMMARY_TABLE}`, jsonView(SUMMARY_COLUMNS, "summary")],
     [`information_schema.${HEAP_TABLE}`, jsonView(HEAP_COLUMNS, "heap")],
+    [`information_schema.${HEAP_SAMPLES_TABLE}`, jsonView(HEAP_SAMPLES_COLUMNS, "heapSamples")],
   ];
   for (const [name, body] of views) {
     db.exec(`DROP VIEW IF EXISTS "${name}"`);
@@ -97,10 +120,13 @@ export function createMemoryViews(db: DatabaseSync): void {
 
 /** Plans that read one of the views (marked once, when compiled). */
 const READERS = new WeakSet<{ readonly sql: string }>();
+/** Plans that read JS_HEAP_SAMPLES. */
+const HEAP_SAMPLE_READERS = new WeakSet<{ readonly sql: string }>();
 
 /** Remember whether a compiled plan reads one of the views; called when it is compiled. */
 export function markMemoryReader(plan: { readonly sql: string }): void {
   if (STORE_NAMES.some((name) => plan.sql.includes(name))) READERS.add(plan);
+  if (plan.sql.includes(HEAP_SAMPLES_STORE_NAME)) HEAP_SAMPLE_READERS.add(plan);
 }
 
 /** True when the plan reads one of the views (its rows must be fetched first). */
@@ -108,13 +134,24 @@ export function readsMemoryViews(plan: { readonly sql: string }): boolean {
   return READERS.has(plan);
 }
 
-/** The rows the running statement reads, as JSON (one statement at a time per thread). */
-let current = { summary: "[]", samples: "[]", heap: "[]" };
+/** True when the plan reads JS_HEAP_SAMPLES (every thread's profile must be fetched). */
+export function readsHeapSamples(plan: { readonly sql: string }): boolean {
+  return HEAP_SAMPLE_READERS.has(plan);
+}
 
-/** The rows an account without PROCESS sees: its own session's samples only. */
+/** The rows the running statement reads, as JSON (one statement at a time per thread). */
+let current = { summary: "[]", samples: "[]", heap: "[]", heapSamples: "[]" };
+
+/** The rows an account without PROCESS sees: its own session's samples only, and the JS heap
+ * samples of the thread serving it (this one). */
 export function ownSamples(rows: MemoryRows, connectionId: number): MemoryRows {
   const ctx = `connection ${connectionId}`;
-  return { ...rows, samples: rows.samples.filter((r) => r[6] === ctx) };
+  const thread = memoryTracker.thread;
+  return {
+    ...rows,
+    samples: rows.samples.filter((r) => r[6] === ctx),
+    heapSamples: rows.heapSamples.filter((r) => r[0] === thread),
+  };
 }
 
 /** Hand the rows fetched from the main thread to the views. */
@@ -123,6 +160,7 @@ export function setMemoryRows(rows: MemoryRows): void {
     summary: JSON.stringify(rows.summary),
     samples: JSON.stringify(rows.samples),
     heap: JSON.stringify(rows.heap),
+    heapSamples: JSON.stringify(rows.heapSamples),
   };
 }
 
@@ -131,6 +169,7 @@ export function registerMemoryFunctions(guard: FunctionGuard): void {
   guard.register(FUNCTIONS.summary, { deterministic: false }, () => current.summary);
   guard.register(FUNCTIONS.samples, { deterministic: false }, () => current.samples);
   guard.register(FUNCTIONS.heap, { deterministic: false }, () => current.heap);
+  guard.register(FUNCTIONS.heapSamples, { deterministic: false }, () => current.heapSamples);
 }
 
 /** Where a table reference to one of the memory tables points: performance_schema's summary,

@@ -18,6 +18,7 @@ import type { FromWorker, ToWorker } from "./session_messages.ts";
 import { WorkerChannel } from "./worker_channel.ts";
 import { StatusCounters } from "../thd/status_counters.ts";
 import { memoryTracker } from "../memory/memory_tracker.ts";
+import { jsHeapSampler } from "../memory/js_heap_sampler.ts";
 
 let channel: WorkerChannel | null = null;
 
@@ -70,6 +71,7 @@ async function hangup(): Promise<void> {
 function exit(): void {
   services?.close();
   services = null;
+  jsHeapSampler.close();
   post({ t: "exited" });
   self.close();
 }
@@ -109,6 +111,7 @@ async function serve(channel: WorkerChannel): Promise<void> {
     if (message === null) {
       services?.close();
       services = null;
+      jsHeapSampler.close();
       self.close();
       return;
     }

@@ -11,6 +11,7 @@ import { MysqlError } from "../errors/mysql_error.ts";
 import { ChannelKind, ControlSlot, type FromWorker, type ToWorker } from "./session_messages.ts";
 import { SharedChannel, WRITE_DONE } from "./shared_channel.ts";
 import { memoryTracker } from "../memory/memory_tracker.ts";
+import { jsHeapSampler } from "../memory/js_heap_sampler.ts";
 
 /** One wait slice: how often a blocked worker checks that it was not told to stop. */
 const SLICE_MS = 100;
@@ -84,7 +85,7 @@ export class WorkerChannel {
   }
 
   /** Read the ring, blocking in slices while it is empty. */
-  #receive(): Promise<ToWorker> | ToWorker | null {
+  #receive(): Promise<ToWorker | null> | ToWorker | null {
     const inbound = this.#inbound;
     for (;;) {
       const body = inbound.read();
@@ -99,8 +100,11 @@ export class WorkerChannel {
         }
       }
       if (inbound.stopped) return null;
-      // Idle: let the main thread see this thread's memory samples as they are now.
+      // Idle: let the main thread see this thread's memory samples as they are now, and its V8
+      // heap profile when it asked for it (the profiler answers through the event loop).
       memoryTracker.publish();
+      const profiling = jsHeapSampler.poll();
+      if (profiling !== null) return profiling.then(() => this.#receive());
       inbound.waitForData(SLICE_MS);
     }
   }

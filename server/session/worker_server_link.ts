@@ -58,9 +58,10 @@ export class WorkerServerLink implements ServerLink {
     return this.#call("plugins", [op, name, library]);
   }
 
-  memoryRows(): Promise<MemoryRows> {
+  /** `heapSamples`: JS_HEAP_SAMPLES' rows too (every thread fetches its V8 heap profile). */
+  memoryRows(options: { heapSamples?: boolean } = {}): Promise<MemoryRows> {
     // This thread's samples as they are now, before the main thread reads them.
     memoryTracker.publish();
-    return this.#call("memoryRows", []);
+    return this.#call("memoryRows", [options]);
   }
 }

@@ -98,8 +98,9 @@ export interface ServerLink {
   requestShutdown(byUser: string): Promise<void>;
   /** INSTALL / UNINSTALL PLUGIN, and SHOW PLUGINS' rows of loadable plugins ("list"). */
   plugins?(op: "install" | "uninstall" | "list", name: string, library: string): Promise<unknown>;
-  /** The memory tables' rows, of every thread (server/memory/memory_registry.ts). */
-  memoryRows?(): Promise<MemoryRows>;
+  /** The memory tables' rows, of every thread (server/memory/memory_registry.ts);
+   * JS_HEAP_SAMPLES' only with `heapSamples`. */
+  memoryRows?(options?: { heapSamples?: boolean }): Promise<MemoryRows>;
 }
 
 /** Who a session is: fixed at authentication, changed by COM_CHANGE_USER. */

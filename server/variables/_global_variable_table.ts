@@ -27,6 +27,8 @@ export const GLOBAL_VARIABLE_DEFS: readonly VariableDef[] = [
   // out of range and min > max with ERR 1231 (memory_registry.ts).
   intVar("_max_malloc_sample_interval", 256, { ...G, min: 1, max: 10000 }),
   intVar("_min_malloc_sample_interval", 16, { ...G, min: 1, max: 10000 }),
+  // V8's sampling heap profiler in every thread: bytes per sample, 0 off (memory_registry.ts).
+  intVar("_js_heap_sample_interval", 32768, { ...G, min: 0, max: 1073741824 }),
   boolVar("debug_leak_memory", false, G),
   boolVar("memory_leak_exit", false, RO),
   boolVar("automatic_sp_privileges", true, G),

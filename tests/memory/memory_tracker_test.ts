@@ -82,7 +82,7 @@ Deno.test("a new setting reaches a tracker at once", () => {
   assert.equal(tracker.sampleRows().length, 1);
 });
 
-Deno.test("published samples reach the main thread's registry, and stay after the thread ends", () => {
+Deno.test("published samples reach the main thread's registry, and stay after the thread ends", async () => {
   const registry = new MemoryRegistry();
   const tracker = new MemoryTracker();
   const buffers = registry.attachThread("session-9");
@@ -93,7 +93,7 @@ Deno.test("published samples reach the main thread's registry, and stay after th
   tracker.publish();
   assert.equal(registry.sampleRows().length, 1);
   registry.detachThread(buffers.thread);
-  const rows = registry.rows();
+  const rows = await registry.rows();
   assert.equal(rows.samples.length, 1);
   assert.equal(rows.samples[0]![4], "session");
   assert.equal(rows.summary.find((r) => r[0] === "memory/mydeno/session")![9], 1024);
