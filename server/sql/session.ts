@@ -47,6 +47,7 @@ import { markProcessListReader, processListJson, readsProcessList } from "./proc
 import {
   markMemoryReader,
   ownSamples,
+  readsHeapSamples,
   readsMemoryViews,
   setMemoryRows,
 } from "../memory/memory_views.ts";
@@ -321,7 +322,7 @@ export class Session implements SqlSession, CompileContext {
     params: readonly SqlValue[],
   ): Outcome {
     if (readsMemoryViews(plan) && this.link.memoryRows) {
-      return this.link.memoryRows().then((rows) => {
+      return this.link.memoryRows({ heapSamples: readsHeapSamples(plan) }).then((rows) => {
         // Without PROCESS an account sees only its own session's samples (as PROCESSLIST).
         const all = privilegesOf(this).global("PROCESS");
         setMemoryRows(all ? rows : ownSamples(rows, this.identity.connectionId));

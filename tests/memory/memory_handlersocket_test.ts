@@ -1,7 +1,8 @@
 /**
  * HandlerSocket's resources in the memory tracker: its worker threads, each client connection
  * (main thread) and each open index (in the worker thread, whose counters the main thread
- * reads from shared memory), released when the client goes away and at shutdown.
+ * reads from shared memory), released when the client goes away and at shutdown; the worker's
+ * V8 heap profile in information_schema.JS_HEAP_SAMPLES.
  */
 
 import assert from "node:assert/strict";
@@ -69,6 +70,14 @@ Deno.test({
     await waitFor(async () => {
       const now = await current(sql);
       return now.hs_connection === 0 && now.hs_index === 0;
+    });
+    // The idle HandlerSocket worker publishes its live JS allocations when asked.
+    await waitFor(async () => {
+      const [rows] = await sql.query<RowDataPacket[]>(
+        "SELECT COUNT(*) AS n FROM information_schema.JS_HEAP_SAMPLES " +
+          "WHERE THREAD_NAME LIKE 'handlersocket-%' AND ALLOC_BYTES > 0",
+      );
+      return Number(rows[0]!.n) > 0;
     });
   } finally {
     await sql.end();
