@@ -21,7 +21,7 @@ import {
 } from "../../protocol/handlersocket.ts";
 import type { HsToken } from "../../protocol/handlersocket.ts";
 import { MysqlError } from "../errors/mysql_error.ts";
-import type { PreparedStatement, SqlSession, SqlValue, StatementResult } from "../sql/types.ts";
+import type { PointReader, PreparedStatement, SqlSession, SqlValue } from "../sql/types.ts";
 import { type HsIndex, HsOpenError, ident, openIndex, tableName } from "./hs_index.ts";
 import {
   type HsFind,
@@ -89,6 +89,7 @@ export class HsExecutor {
   /** Each open index in the memory tracker (mod_name "hs_index"). */
   readonly #indexMemory = new Map<number, MemoryHandle>();
   readonly #statements = new Map<string, PreparedStatement>();
+  readonly #readers = new Map<string, PointReader | null>();
   readonly #scan = new PointFindScan();
   /** Hs_* counts; the worker passes one object that all its connections add to. */
   readonly counters: HsCounters;
@@ -130,9 +131,13 @@ export class HsExecutor {
       if (lf < 0) lf = body.length;
       const line = body.subarray(at, lf > at && body[lf - 1] === HS_CR ? lf - 1 : lf);
       at = lf + 1;
-      const done = this.#pointFind(line, out);
-      if (done !== true) return this.#answerRest(done === false ? line : done, body, at, out);
+      const done = this.#pointFind(line, out, at < body.length);
+      if (done !== true) {
+        this.#session.endReadGroup();
+        return this.#answerRest(done === false ? line : done, body, at, out);
+      }
     }
+    this.#session.endReadGroup();
   }
 
   /** `answer` from a request that did not finish synchronously (a line or its promise) on. */
@@ -165,9 +170,10 @@ export class HsExecutor {
   /**
    * A find with `=` on every part of the index's unique NOT NULL key, limit at least 1 and no
    * offset, answered into `out`: true when done, a promise when its statement waits, false when
-   * `line` is another request (then nothing was written or counted).
+   * `line` is another request (then nothing was written or counted). `more`: other requests of
+   * the batch follow, so the read may open a read group for them (point_read.ts).
    */
-  #pointFind(line: Uint8Array, out: HsResponseWriter): boolean | Promise<void> {
+  #pointFind(line: Uint8Array, out: HsResponseWriter, more: boolean): boolean | Promise<void> {
     const scan = this.#scan;
     if (!this.#authed || !scan.scan(line)) return false;
     const index = this.#indexes.get(scan.indexId);
@@ -182,20 +188,37 @@ export class HsExecutor {
     }
     params.length = scan.keys;
     this.counters.requests++;
-    let r: StatementResult | Promise<StatementResult>;
+    const columns = index.columns.length;
     try {
-      r = this.#statement(point.sql).run(params);
+      const reader = this.#pointReader(point.sql);
+      if (reader !== null) {
+        writeRow(out, columns, reader.row(params, more));
+        return true;
+      }
+      const r = this.#statement(point.sql).run(params);
+      if (!(r instanceof Promise)) {
+        writeRow(out, columns, r.kind === "rows" ? r.rows[0] ?? null : null);
+        return true;
+      }
+      return r.then((done) =>
+        writeRow(out, columns, done.kind === "rows" ? done.rows[0] ?? null : null)
+      )
+        .catch((e) => this.#pointFailed(e, out));
     } catch (e) {
       this.#pointFailed(e, out);
       return true;
     }
-    if (!(r instanceof Promise)) {
-      writeRows(out, index.columns.length, r);
-      return true;
+  }
+
+  /** The point reader of `sql`, made on first use; null when the statement cannot be one (then
+   * it runs as a prepared statement). */
+  #pointReader(sql: string): PointReader | null {
+    let reader = this.#readers.get(sql);
+    if (reader === undefined) {
+      reader = this.#session.preparePointRead(sql);
+      this.#readers.set(sql, reader);
     }
-    return r.then((done) => writeRows(out, index.columns.length, done)).catch((e) =>
-      this.#pointFailed(e, out)
-    );
+    return reader;
   }
 
   #pointFailed(e: unknown, out: HsResponseWriter): void {
@@ -389,20 +412,21 @@ export class HsExecutor {
 
   /** Free the prepared statements. Safe to call twice. */
   close(): void {
+    this.#session.endReadGroup();
     for (const stmt of this.#statements.values()) stmt.close();
     this.#statements.clear();
+    for (const reader of this.#readers.values()) reader?.close();
+    this.#readers.clear();
     this.#indexes.clear();
     for (const handle of this.#indexMemory.values()) memoryTracker.release(handle);
     this.#indexMemory.clear();
   }
 }
 
-/** `0 HT <columns>` and the values of the rows of `r`. */
-function writeRows(out: HsResponseWriter, columns: number, r: StatementResult): void {
+/** `0 HT <columns>` and the values of `row`, if any. */
+function writeRow(out: HsResponseWriter, columns: number, row: SqlValue[] | null): void {
   out.head(0, columns);
-  if (r.kind === "rows") {
-    for (const row of r.rows) for (let i = 0; i < columns; i++) writeValue(out, row[i]);
-  }
+  if (row !== null) { for (let i = 0; i < columns; i++) writeValue(out, row[i]); }
   out.end();
 }
 

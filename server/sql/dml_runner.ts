@@ -67,7 +67,8 @@ export function toStoredText(s: string): string {
   return s.includes("\0") ? s.replaceAll("\0", STORED_NUL) : s;
 }
 
-function normalizeRow(row: unknown[], plan: Plan): SqlValue[] {
+/** A stored row as MySQL returns it: safe integers as numbers, NULs restored, converters run. */
+export function normalizeRow(row: unknown[], plan: Plan): SqlValue[] {
   const conv = plan.converters;
   for (let c = 0; c < row.length; c++) {
     let v = row[c];

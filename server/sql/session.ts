@@ -8,6 +8,7 @@ import { ER, MysqlError } from "../errors/mysql_error.ts";
 import { splitStatements, type Token, tokenize } from "./lexer.ts";
 import type {
   ColumnMeta,
+  PointReader,
   PreparedStatement,
   ServerLink,
   SessionIdentity,
@@ -34,6 +35,7 @@ import {
   SessionVariables,
 } from "../variables/system_variables.ts";
 import { SessionPrepared } from "./session_prepared.ts";
+import { PointRead, ReadGroup } from "./point_read.ts";
 import { fieldListColumns } from "./show_create_table.ts";
 import { conversionMode, WriteCounters } from "./write_counters.ts";
 import type { Privileges } from "../auth/privileges.ts";
@@ -109,6 +111,8 @@ export class Session implements SqlSession, CompileContext {
   status: StatusCounters | null = null;
   /** The process list fetched for the running statement (information_schema.PROCESSLIST). */
   processListJson = "[]";
+  /** Point reads sharing one snapshot (point_read.ts); every other statement ends it first. */
+  readonly readGroup: ReadGroup = new ReadGroup(this);
   #now: Date | null = null;
   #autocommit = true;
   #sqlMode = "";
@@ -218,33 +222,49 @@ export class Session implements SqlSession, CompileContext {
 
   /** Run statement work `f` with the per-statement state set up and errors recorded. */
   runPrepared(f: () => Outcome, sql: string, tokens: Token[], keepWarnings = false): Outcome {
+    this.readGroup.end();
     if (!keepWarnings && this.warnings.length > 0) this.warnings = [];
     this.#now = null;
     this.#tokens = tokens;
     this.#sql = sql;
     const fail = (e: unknown): never => {
-      const err = e instanceof MysqlError ? e : toMysqlError(e);
-      // The client is gone or the connection was killed: nothing of the transaction stays.
-      if (endsSession(err)) this.#abandon();
-      this.warnings = [{ level: "Error", code: err.code, message: err.message }];
-      throw err;
+      throw this.statementFailed(e);
     };
     this.signals?.setState(SessionState.EXECUTING);
     this.status?.count(sqlCommandSlot(tokens));
     try {
       if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
       const r = f();
-      if (r instanceof Promise) return r.catch(fail).finally(() => this.#statementEnd());
-      this.#statementEnd();
+      if (r instanceof Promise) return r.catch(fail).finally(() => this.endStatement());
+      this.endStatement();
       return r;
     } catch (e) {
-      this.#statementEnd();
+      this.endStatement();
       return fail(e);
     }
   }
 
+  /** What `runPrepared` does before a statement, for a point read (`com`: its Com_* slot). */
+  startPointRead(com: number): void {
+    if (this.#closed) throw new MysqlError(1105, "Cannot run a statement: the session is closed");
+    if (this.warnings.length > 0) this.warnings = [];
+    this.#now = null;
+    this.signals?.setState(SessionState.EXECUTING);
+    this.status?.count(com);
+  }
+
+  /** A failed statement's error as a MysqlError, recorded for SHOW ERRORS; an error that ends
+   * the session (killed, client gone) also drops its transaction and locks. */
+  statementFailed(e: unknown): MysqlError {
+    const err = e instanceof MysqlError ? e : toMysqlError(e);
+    // The client is gone or the connection was killed: nothing of the transaction stays.
+    if (endsSession(err)) this.#abandon();
+    this.warnings = [{ level: "Error", code: err.code, message: err.message }];
+    return err;
+  }
+
   /** Statement-duration locks go (or stay with the open transaction); KILL QUERY is spent. */
-  #statementEnd(): void {
+  endStatement(): void {
     this.locks?.endStatement(this.txn.open);
     const signals = this.signals;
     if (signals) {
@@ -364,6 +384,16 @@ export class Session implements SqlSession, CompileContext {
     const p = new SessionPrepared(this, sql, () => this.#prepared.delete(p));
     this.#prepared.add(p);
     return p;
+  }
+
+  preparePointRead(sql: string): PointReader | null {
+    this.readGroup.end();
+    const read = new PointRead(this, sql);
+    return read.isPointPlan ? read : null;
+  }
+
+  endReadGroup(): void {
+    this.readGroup.end();
   }
 
   /** Text of source tokens [from, to) of the current statement. */
@@ -513,6 +543,7 @@ export class Session implements SqlSession, CompileContext {
   }
 
   reset(identity?: SessionIdentity): void {
+    this.readGroup.end();
     this.txn.rollback();
     this.locks?.releaseAll();
     this.dropTemporaryTables();
@@ -553,6 +584,7 @@ export class Session implements SqlSession, CompileContext {
   close(): void {
     if (this.#closed) return;
     try {
+      this.readGroup.end();
       this.txn.rollback();
       this.dropTemporaryTables();
       for (const p of [...this.#prepared]) p.close();

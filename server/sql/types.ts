@@ -131,6 +131,20 @@ export interface PreparedStatement {
   close(): void;
 }
 
+/** A SELECT of table columns by a whole unique key, prepared for synchronous runs
+ * (HandlerSocket's find; see point_read.ts). */
+export interface PointReader {
+  /**
+   * The first row for one value per placeholder, or null; throws `MysqlError` as `execute`
+   * would. With `group`, the read may open a read group: the point reads of the same table
+   * that follow share its snapshot and metadata lock until `SqlSession.endReadGroup` or any
+   * other statement of the session.
+   */
+  row(params: readonly SqlValue[], group: boolean): SqlValue[] | null;
+  /** Free it. Safe to call twice. */
+  close(): void;
+}
+
 /** One client session inside the engine: its database, variables, transaction and statements. */
 export interface SqlSession {
   readonly identity: SessionIdentity;
@@ -146,6 +160,11 @@ export interface SqlSession {
   execute(sql: string): Promise<StatementResult>;
   /** Prepare one statement. */
   prepare(sql: string): PreparedStatement;
+  /** Prepare a point read (`SELECT columns FROM t WHERE k1 <=> ? AND ...`); null when the
+   * statement compiles to something else than a plain synchronous read. */
+  preparePointRead(sql: string): PointReader | null;
+  /** End the read group point reads opened, if any. */
+  endReadGroup(): void;
   /** COM_INIT_DB: like USE. */
   useDatabase(db: string): void;
   /** COM_FIELD_LIST: the columns of a table, optionally filtered by a LIKE wildcard. */

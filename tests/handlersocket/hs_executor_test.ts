@@ -244,7 +244,7 @@ Deno.test("handlersocket executor: pipelined point finds answer byte for byte as
   piped.close();
 });
 
-Deno.test("handlersocket executor: point finds see DDL and privileges as SQL does", async () => {
+Deno.test("handlersocket executor: point finds see changes and DDL as SQL does", async () => {
   using f = fixture();
   await f.run(
     "CREATE DATABASE d",
@@ -262,5 +262,40 @@ Deno.test("handlersocket executor: point finds see DDL and privileges as SQL doe
   assert.equal(await ask("1\t=\t1\t1"), "1\t1\t1054\n");
   await f.run("DROP TABLE d.t");
   assert.equal(await ask("1\t=\t1\t1", "1\t=\t1\t1"), "1\t1\t1146\n1\t1\t1146\n");
+  ex.close();
+});
+
+Deno.test("handlersocket executor: a pipelined batch sees its own writes in order", async () => {
+  using f = fixture();
+  await load(f);
+  const ex = new HsExecutor(f.open(), { writable: true, secret: "" });
+  const lines = [
+    "P\t1\td\tt\tPRIMARY\tid,k,v",
+    "1\t=\t1\t60",
+    "1\t=\t1\t1",
+    "1\t+\t3\t60\t6\tsixty",
+    "1\t=\t1\t60",
+    "1\t=\t1\t60\t1\t0\tU\t60\t7\tseventy",
+    "1\t=\t1\t60",
+    "1\t=\t1\t1",
+    "1\t=\t1\t60\t1\t0\tD",
+    "1\t=\t1\t60",
+  ];
+  assert.equal(
+    dec.decode(await batch(ex, lines.map((l): Uint8Array => enc.encode(l)))),
+    [
+      "0\t1",
+      "0\t3",
+      "0\t3\t1\t1\ta",
+      "0\t1\t0",
+      "0\t3\t60\t6\tsixty",
+      "0\t1\t1",
+      "0\t3\t60\t7\tseventy",
+      "0\t3\t1\t1\ta",
+      "0\t1\t1",
+      "0\t3",
+      "",
+    ].join("\n"),
+  );
   ex.close();
 });
