@@ -25,6 +25,7 @@ import {
   HS_REPLY_HEADER,
   HsIn,
   type HsStart,
+  putU32,
   u32,
   withConn,
 } from "./hs_messages.ts";
@@ -60,6 +61,7 @@ export interface HsServiceOptions {
 }
 
 const STOP_WAIT_MS = 2000;
+const DONE: Promise<void> = Promise.resolve();
 /** What a HandlerSocket connection is counted as in the memory tracker: its line buffers. */
 const HS_CONN_BYTES = 2 * 16 * 1024;
 
@@ -78,7 +80,9 @@ export class HsWorkerThread {
   readonly #inbound = SharedChannel.create(1 << 20);
   readonly #outbound = SharedChannel.create(1 << 20);
   /** Sends in order: a message split over several frames must not interleave with another. */
-  #sending: Promise<void> = Promise.resolve();
+  #sending: Promise<void> = DONE;
+  /** Sends queued on `#sending` that have not finished. */
+  #queued = 0;
   #pending = new Map<number, (data: Uint8Array) => void>();
   #pumping: Promise<void> | null = null;
   #stopped: Promise<void>;
@@ -125,14 +129,25 @@ export class HsWorkerThread {
     return this.ready;
   }
 
-  /** Put one message on the inbound ring, after those sent before it. */
+  /** Put one message on the inbound ring, after those sent before it: at once when none is
+   * waiting for space (the common case costs no promise chain), else queued behind them. */
   send(kind: number, arg: number, body: Uint8Array | null): Promise<void> {
     const ring = this.#inbound;
+    let offset = 0;
+    if (this.#queued === 0) {
+      offset = ring.write(kind, arg, body, 0);
+      if (offset === WRITE_DONE || ring.stopped) return DONE;
+    }
+    // The rest of a message goes before any later one: later sends queue behind it.
+    this.#queued++;
     this.#sending = this.#sending.then(async () => {
-      let offset = 0;
-      while ((offset = ring.write(kind, arg, body, offset)) !== WRITE_DONE) {
-        if (ring.stopped) return;
-        await ring.waitForSpaceAsync(50);
+      try {
+        while ((offset = ring.write(kind, arg, body, offset)) !== WRITE_DONE) {
+          if (ring.stopped) return;
+          await ring.waitForSpaceAsync(50);
+        }
+      } finally {
+        this.#queued--;
       }
     });
     return this.#sending;
@@ -140,19 +155,21 @@ export class HsWorkerThread {
 
   /** Send a batch of lines of connection `conn`; resolves with the answers. */
   request(conn: number, lines: Uint8Array[]): Promise<Uint8Array> {
-    let length = 0;
+    // One copy: the connection id, then each line and its LF.
+    let length = 4;
     for (const l of lines) length += l.length + 1;
-    const joined = new Uint8Array(length);
-    let at = 0;
+    const body = new Uint8Array(length);
+    putU32(body, 0, conn);
+    let at = 4;
     for (const l of lines) {
-      joined.set(l, at);
-      joined[at + l.length] = 0x0a;
+      body.set(l, at);
+      body[at + l.length] = 0x0a;
       at += l.length + 1;
     }
     return new Promise((resolve) => {
       this.#pending.set(conn, resolve);
       this.active++;
-      void this.send(HsIn.LINES, 0, withConn(conn, joined));
+      void this.send(HsIn.LINES, 0, body);
     });
   }
 
