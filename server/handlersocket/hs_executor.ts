@@ -6,8 +6,8 @@
  *
  * The common request, a find with `=` on a whole unique key (`PointFindScan`), is answered
  * without the general path's token arrays, request objects and promises: read from the line's
- * bytes, run synchronously through the same prepared statement, written into the batch's reply
- * buffer.
+ * bytes, its SELECT run synchronously as a point read (server/sql/point_read.ts), written into
+ * the batch's reply buffer. The finds of one batch share a read group (one snapshot).
  */
 
 import { type MemoryHandle, memoryTracker } from "../memory/memory_tracker.ts";
@@ -21,7 +21,7 @@ import {
 } from "../../protocol/handlersocket.ts";
 import type { HsToken } from "../../protocol/handlersocket.ts";
 import { MysqlError } from "../errors/mysql_error.ts";
-import type { PointReader, PreparedStatement, SqlSession, SqlValue } from "../sql/types.ts";
+import type { SqlSession, SqlValue } from "../sql/types.ts";
 import { type HsIndex, HsOpenError, ident, openIndex, tableName } from "./hs_index.ts";
 import {
   type HsFind,
@@ -40,6 +40,8 @@ import {
   scanSql,
   tokenValue,
 } from "./hs_sql.ts";
+import { numberResponse, rowsResponse, statementError, writeRow } from "./hs_response.ts";
+import { HsStatements } from "./hs_statements.ts";
 
 /** How the port of a connection is set up. */
 export interface HsPortMode {
@@ -55,29 +57,6 @@ export interface HsCounters {
   errors: number;
 }
 
-const encoder = new TextEncoder();
-
-/** A result value as a response token. */
-export function valueToken(v: SqlValue | undefined): HsToken {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Uint8Array) return v;
-  return encoder.encode(typeof v === "string" ? v : String(v));
-}
-
-/** Write a result value as a response token (the bytes `valueToken` gives). */
-function writeValue(out: HsResponseWriter, v: SqlValue | undefined): void {
-  if (v === null || v === undefined) out.token(null);
-  else if (typeof v === "string") out.text(v);
-  else if (v instanceof Uint8Array) out.token(v);
-  else out.text(String(v));
-}
-
-/** The error line of a failed statement: the original answers with the storage engine's
- * error number, and 121 is a duplicate key. */
-function statementError(e: MysqlError): Uint8Array {
-  return encodeError(1, String(e.code === 1062 ? 121 : e.code));
-}
-
 /** What an open index is counted as in the memory tracker: its compiled request shapes. */
 const HS_INDEX_BYTES = 4096;
 
@@ -88,8 +67,7 @@ export class HsExecutor {
   readonly #indexes = new Map<number, HsIndex>();
   /** Each open index in the memory tracker (mod_name "hs_index"). */
   readonly #indexMemory = new Map<number, MemoryHandle>();
-  readonly #statements = new Map<string, PreparedStatement>();
-  readonly #readers = new Map<string, PointReader | null>();
+  readonly #statements: HsStatements;
   readonly #scan = new PointFindScan();
   /** Hs_* counts; the worker passes one object that all its connections add to. */
   readonly counters: HsCounters;
@@ -102,6 +80,7 @@ export class HsExecutor {
   ) {
     this.counters = counters;
     this.#session = session;
+    this.#statements = new HsStatements(session);
     this.#mode = mode;
     this.#authed = mode.secret === "";
   }
@@ -190,12 +169,12 @@ export class HsExecutor {
     this.counters.requests++;
     const columns = index.columns.length;
     try {
-      const reader = this.#pointReader(point.sql);
+      const reader = this.#statements.pointReader(point.sql);
       if (reader !== null) {
         writeRow(out, columns, reader.row(params, more));
         return true;
       }
-      const r = this.#statement(point.sql).run(params);
+      const r = this.#statements.prepared(point.sql).run(params);
       if (!(r instanceof Promise)) {
         writeRow(out, columns, r.kind === "rows" ? r.rows[0] ?? null : null);
         return true;
@@ -208,17 +187,6 @@ export class HsExecutor {
       this.#pointFailed(e, out);
       return true;
     }
-  }
-
-  /** The point reader of `sql`, made on first use; null when the statement cannot be one (then
-   * it runs as a prepared statement). */
-  #pointReader(sql: string): PointReader | null {
-    let reader = this.#readers.get(sql);
-    if (reader === undefined) {
-      reader = this.#session.preparePointRead(sql);
-      this.#readers.set(sql, reader);
-    }
-    return reader;
   }
 
   #pointFailed(e: unknown, out: HsResponseWriter): void {
@@ -281,18 +249,8 @@ export class HsExecutor {
     }
   }
 
-  /** The prepared statement of `sql`, prepared on first use. */
-  #statement(sql: string): PreparedStatement {
-    let stmt = this.#statements.get(sql);
-    if (!stmt) {
-      stmt = this.#session.prepare(sql);
-      this.#statements.set(sql, stmt);
-    }
-    return stmt;
-  }
-
   async #run(sql: string, params: SqlValue[]) {
-    return await this.#statement(sql).execute(params);
+    return await this.#statements.prepared(sql).execute(params);
   }
 
   async #insert(index: HsIndex, req: HsInsert): Promise<Uint8Array> {
@@ -305,7 +263,7 @@ export class HsExecutor {
     const at = index.autoColumn === null ? -1 : columns.indexOf(index.autoColumn);
     const given = at >= 0 && values[at] !== null && tokenText(values[at]) !== "0";
     const id = r.kind === "ok" && !given ? r.insertId : 0;
-    return encodeResponse(0, 1, [encoder.encode(String(id))]);
+    return numberResponse(id);
   }
 
   async #find(index: HsIndex, req: HsFind): Promise<Uint8Array> {
@@ -317,7 +275,7 @@ export class HsExecutor {
       const changed = await this.#modify(index, req, rows, extra);
       await this.#session.execute("COMMIT");
       if (req.modify.returnRows) return rowsResponse(index.columns.length, rows);
-      return encodeResponse(0, 1, [encoder.encode(String(changed))]);
+      return numberResponse(changed);
     } catch (e) {
       await this.#session.execute("ROLLBACK");
       throw e;
@@ -413,25 +371,9 @@ export class HsExecutor {
   /** Free the prepared statements. Safe to call twice. */
   close(): void {
     this.#session.endReadGroup();
-    for (const stmt of this.#statements.values()) stmt.close();
-    this.#statements.clear();
-    for (const reader of this.#readers.values()) reader?.close();
-    this.#readers.clear();
+    this.#statements.close();
     this.#indexes.clear();
     for (const handle of this.#indexMemory.values()) memoryTracker.release(handle);
     this.#indexMemory.clear();
   }
-}
-
-/** `0 HT <columns>` and the values of `row`, if any. */
-function writeRow(out: HsResponseWriter, columns: number, row: SqlValue[] | null): void {
-  out.head(0, columns);
-  if (row !== null) { for (let i = 0; i < columns; i++) writeValue(out, row[i]); }
-  out.end();
-}
-
-function rowsResponse(columns: number, rows: SqlValue[][]): Uint8Array {
-  const values: HsToken[] = [];
-  for (const row of rows) for (let i = 0; i < columns; i++) values.push(valueToken(row[i]));
-  return encodeResponse(0, columns, values);
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { EngineFixture } from "../sql/_engine_fixture.ts";
-import { HsExecutor, valueToken } from "../../server/handlersocket/hs_executor.ts";
+import { HsExecutor } from "../../server/handlersocket/hs_executor.ts";
+import { valueToken } from "../../server/handlersocket/hs_response.ts";
 import type { SqlValue } from "../../server/sql/types.ts";
 import { encodeResponse, HsResponseWriter } from "../../protocol/handlersocket.ts";
 
