@@ -101,22 +101,30 @@ export class HsExecutor {
   /**
    * Answer the LF-terminated request lines of `body` from offset `from` on into `out`, in
    * order. Returns at once when every request finished synchronously (point finds do), else a
-   * promise of the rest. A request that fails inside the server answers `1 1 internal`.
+   * promise of the rest. A request that fails inside the server answers `1 1 internal`. The
+   * point finds share a read group (one snapshot, see server/sql/point_read.ts), which ends
+   * before any other request and at the end unless `more` says that requests which arrived
+   * together with these follow (the caller then ends it).
    */
-  answer(body: Uint8Array, from: number, out: HsResponseWriter): void | Promise<void> {
+  answer(
+    body: Uint8Array,
+    from: number,
+    out: HsResponseWriter,
+    more = false,
+  ): void | Promise<void> {
     let at = from;
     while (at < body.length) {
       let lf = body.indexOf(HS_LF, at);
       if (lf < 0) lf = body.length;
       const line = body.subarray(at, lf > at && body[lf - 1] === HS_CR ? lf - 1 : lf);
       at = lf + 1;
-      const done = this.#pointFind(line, out, at < body.length);
+      const done = this.#pointFind(line, out, more || at < body.length);
       if (done !== true) {
         this.#session.endReadGroup();
-        return this.#answerRest(done === false ? line : done, body, at, out);
+        return this.#answerRest(done === false ? line : done, body, at, out, more);
       }
     }
-    this.#session.endReadGroup();
+    if (!more) this.#session.endReadGroup();
   }
 
   /** `answer` from a request that did not finish synchronously (a line or its promise) on. */
@@ -125,10 +133,11 @@ export class HsExecutor {
     body: Uint8Array,
     at: number,
     out: HsResponseWriter,
+    more: boolean,
   ): Promise<void> {
     if (first instanceof Promise) await first;
     else out.raw(await this.#handleSafely(first));
-    const rest = this.answer(body, at, out);
+    const rest = this.answer(body, at, out, more);
     if (rest) await rest;
   }
 

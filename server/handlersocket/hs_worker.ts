@@ -87,11 +87,20 @@ function start(m: HsStart): boolean {
 /** The reply being built; reused for every batch (the ring copies it). */
 const replyBuffer = new HsResponseWriter(64 * 1024);
 
-/** Answer every line of one batch into `replyBuffer`, after the reply header. */
-function answer(conn: number, body: Uint8Array): void | Promise<void> {
+/** Messages read from the inbound ring at once, at most. */
+const MAX_DRAIN = 64;
+
+/** Messages taken from the inbound ring and not handled yet: kind, arg and body of each. */
+const drained = { kinds: [] as number[], args: [] as number[], bodies: [] as Uint8Array[] };
+
+/**
+ * Answer every line of one batch into `replyBuffer`, after the reply header. `more`: the next
+ * drained message is a batch too, so its point finds may share this one's read group.
+ */
+function answer(conn: number, body: Uint8Array, more: boolean): void | Promise<void> {
   replyBuffer.reset(HS_REPLY_HEADER);
   const ex = executors.get(conn);
-  if (ex) return ex.answer(body, 4, replyBuffer);
+  if (ex) return ex.answer(body, 4, replyBuffer, more);
   const { lines } = splitLines(body.subarray(4), Number.MAX_SAFE_INTEGER);
   for (let i = 0; i < lines.length; i++) replyBuffer.raw(encodeError(1, "conn"));
 }
@@ -109,14 +118,34 @@ function reply(out: SharedChannel, body: Uint8Array): void {
   let offset = 0;
   while ((offset = out.write(HS_REPLY, 0, body, offset)) !== WRITE_DONE) {
     if (out.stopped) return;
+    // Nothing is held while waiting for the main thread: no snapshot, no metadata lock.
+    session?.endReadGroup();
     out.waitForSpace(WAIT_SLICE_MS);
   }
 }
 
+/** Take what has arrived on the inbound ring, up to MAX_DRAIN messages; how many. */
+function drain(inbound: SharedChannel): number {
+  const { kinds, args, bodies } = drained;
+  let body: Uint8Array | null;
+  while (bodies.length < MAX_DRAIN && (body = inbound.read()) !== null) {
+    kinds.push(inbound.kind);
+    args.push(inbound.arg);
+    bodies.push(body);
+  }
+  return bodies.length;
+}
+
+/**
+ * Serve the rings until STOP. Every message that has arrived is taken before any is handled,
+ * so the point finds of all of them, which all arrived before the first is answered, can read
+ * one snapshot (a read group, server/sql/point_read.ts) instead of one each.
+ */
 async function serve(inbound: SharedChannel, outbound: SharedChannel): Promise<void> {
+  const { kinds, args, bodies } = drained;
   for (;;) {
-    const body = inbound.read();
-    if (body === null) {
+    const n = drain(inbound);
+    if (n === 0) {
       if (inbound.stopped) return;
       // Idle: let the main thread see this thread's memory samples as they are now, and its V8
       // heap profile when it asked for it (the profiler answers through the event loop).
@@ -126,31 +155,38 @@ async function serve(inbound: SharedChannel, outbound: SharedChannel): Promise<v
       else inbound.waitForData(WAIT_SLICE_MS);
       continue;
     }
-    switch (inbound.kind) {
-      case HsIn.OPEN: {
-        const secret = new TextDecoder().decode(body.subarray(4));
-        if (session) {
-          executors.set(
-            u32(body, 0),
-            new HsExecutor(session, { writable: inbound.arg === 1, secret }, totals),
-          );
+    for (let i = 0; i < n; i++) {
+      const body = bodies[i]!;
+      switch (kinds[i]) {
+        case HsIn.OPEN: {
+          const secret = new TextDecoder().decode(body.subarray(4));
+          if (session) {
+            executors.set(
+              u32(body, 0),
+              new HsExecutor(session, { writable: args[i] === 1, secret }, totals),
+            );
+          }
+          break;
         }
-        break;
+        case HsIn.LINES: {
+          const conn = u32(body, 0);
+          const waiting = answer(conn, body, i + 1 < n && kinds[i + 1] === HsIn.LINES);
+          if (waiting) await waiting;
+          reply(outbound, replyBody(conn));
+          break;
+        }
+        case HsIn.CLOSE:
+          executors.get(u32(body, 0))?.close();
+          executors.delete(u32(body, 0));
+          break;
+        case HsIn.STOP:
+          return;
       }
-      case HsIn.LINES: {
-        const conn = u32(body, 0);
-        const waiting = answer(conn, body);
-        if (waiting) await waiting;
-        reply(outbound, replyBody(conn));
-        break;
-      }
-      case HsIn.CLOSE:
-        executors.get(u32(body, 0))?.close();
-        executors.delete(u32(body, 0));
-        break;
-      case HsIn.STOP:
-        return;
     }
+    session?.endReadGroup();
+    kinds.length = 0;
+    args.length = 0;
+    bodies.length = 0;
   }
 }
 
