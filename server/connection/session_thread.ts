@@ -13,6 +13,7 @@ import { logWarning } from "../log/error_log.ts";
 import { resources, type TrackedResource } from "../resources/resource_tracker.ts";
 import { memoryRegistry, WORKER_THREAD_BYTES } from "../memory/memory_registry.ts";
 import { memoryTracker } from "../memory/memory_tracker.ts";
+import { startWorker } from "../memory/js_heap_sampler.ts";
 import {
   ChannelKind,
   type FromWorker,
@@ -78,7 +79,7 @@ export class SessionThread {
   #globalsSent: GlobalVariables | null = null;
 
   constructor() {
-    this.#worker = new Worker(WORKER_URL, { type: "module", name: this.name });
+    this.#worker = startWorker(WORKER_URL, { type: "module", name: this.name });
     liveThreads.add(this);
     this.#worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();

@@ -10,6 +10,7 @@
  */
 
 import { memoryRegistry, WORKER_THREAD_BYTES } from "../memory/memory_registry.ts";
+import { startWorker } from "../memory/js_heap_sampler.ts";
 import {
   type MemoryHandle,
   type MemoryThreadBuffers,
@@ -106,7 +107,7 @@ export class HsWorkerThread {
     this.#closeHook = closeHook;
     this.#stopped = new Promise((r) => (this.#onStopped = r));
     this.ready = new Promise((r) => (this.#started = r));
-    this.worker = new Worker(new URL("./hs_worker.ts", import.meta.url), { type: "module" });
+    this.worker = startWorker(new URL("./hs_worker.ts", import.meta.url), { type: "module" });
     this.worker.onmessage = (e: MessageEvent<FromHsWorker>) => this.#message(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();

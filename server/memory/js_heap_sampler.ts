@@ -15,6 +15,11 @@
  *
  * Fetching a profile makes V8 collect garbage first (so it lists only what is live): a few
  * milliseconds per thread, paid only when the table is read.
+ *
+ * Deno 2.9.6 holds every new Worker for about a second, waiting for a debugger, while the thread
+ * that creates it has an inspector session open. Workers are made on the main thread through
+ * `startWorker`, which closes the main thread's session for that call and opens it again: the
+ * main thread's sample set restarts whenever a worker thread starts.
  */
 
 import { Session } from "node:inspector";
@@ -80,6 +85,11 @@ export class JsHeapSampler {
   /** The last request answered. */
   #answered = 0;
   #refreshing: Promise<void> | null = null;
+
+  /** True while the profiler runs (its inspector session is open). */
+  get sampling(): boolean {
+    return this.#session !== null;
+  }
 
   /** Between two waits of an idle thread: follow `_js_heap_sample_interval`, and when the main
    * thread asked for fresh samples, a promise that resolves once they are published. */
@@ -195,6 +205,19 @@ export class JsHeapSampler {
 
 /** This thread's profiler. */
 export const jsHeapSampler = new JsHeapSampler();
+
+/** `new Worker(url, options)` without the second Deno waits for a debugger when this thread's
+ * profiler has an inspector session open: the session is closed for the call, then the
+ * profiler starts again (with a new sample set). */
+export function startWorker(url: URL, options: WorkerOptions): Worker {
+  const sampling = jsHeapSampler.sampling;
+  if (sampling) jsHeapSampler.close();
+  try {
+    return new Worker(url, options);
+  } finally {
+    if (sampling) jsHeapSampler.applyInterval();
+  }
+}
 
 /**
  * Ask the thread owning `buffer` for fresh samples (main thread): bump its REQUEST word, `wake`
