@@ -54,13 +54,18 @@ Deno.test({
       });
     }
 
-    // Every thread's rows: the main thread, and the worker that serves this session.
-    const [threads] = await conn.query<RowDataPacket[]>(
-      "SELECT THREAD_ID, THREAD_NAME, COUNT(*) AS stacks, SUM(ALLOC_COUNT) AS samples, " +
-        "SUM(ALLOC_BYTES) AS bytes FROM information_schema.JS_HEAP_SAMPLES " +
-        "GROUP BY THREAD_ID, THREAD_NAME ORDER BY THREAD_ID",
-    );
-    assert.equal(threads[0]!.THREAD_NAME, "main", JSON.stringify(threads));
+    // Every thread's rows: the main thread, and the worker that serves this session. (The main
+    // thread's sample set restarts when a worker starts, so it may take a few statements of
+    // allocations before it holds a sample.)
+    let threads: RowDataPacket[] = [];
+    await waitFor(async () => {
+      [threads] = await conn.query<RowDataPacket[]>(
+        "SELECT THREAD_ID, THREAD_NAME, COUNT(*) AS stacks, SUM(ALLOC_COUNT) AS samples, " +
+          "SUM(ALLOC_BYTES) AS bytes FROM information_schema.JS_HEAP_SAMPLES " +
+          "GROUP BY THREAD_ID, THREAD_NAME ORDER BY THREAD_ID",
+      );
+      return threads[0]?.THREAD_NAME === "main";
+    });
     assert.equal(threads[0]!.THREAD_ID, 0);
     assert.ok(threads.some((r) => /^session-\d+$/.test(r.THREAD_NAME)), JSON.stringify(threads));
     assert.ok(threads.every((r) => Number(r.samples) > 0 && Number(r.bytes) > 0));
@@ -71,7 +76,7 @@ Deno.test({
         "ON h.THREAD_ID = s.THREAD_ID WHERE s.THREAD_NAME = 'main' " +
         "ORDER BY s.ALLOC_BYTES DESC LIMIT 3",
     );
-    assert.equal(joined.length, 3);
+    assert.ok(joined.length >= 1 && joined.length <= 3, JSON.stringify(joined));
     for (const r of joined) {
       assert.ok(Number(r.USED_HEAP_SIZE) > 0 && Number(r.AGE_MS) >= 0);
       // `file:line:column function` frames (a V8 builtin innermost reads as its bare name).
