@@ -184,6 +184,9 @@ export class HsWorkerThread {
       }
       if (ring.stopped) return;
       const waiting = ring.waitForDataAsync();
+      // A stop() between the check above and the wait woke nobody: look once more, now that the
+      // wait is registered (a later stop() wakes it).
+      if (ring.stopped) return;
       if (waiting) await waiting;
     }
   }
