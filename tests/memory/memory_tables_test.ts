@@ -113,7 +113,12 @@ Deno.test({
     const [idRows] = await other.query<RowDataPacket[]>("SELECT CONNECTION_ID() AS id");
     const id = Number(idRows[0]!.id);
     await prepareMany(other, 5, false);
-    let rows = await samples(conn, "prepared_statement");
+    // The other session's worker publishes its samples once idle, just after its last reply.
+    let rows: SampleRow[] = [];
+    await waitFor(async () => {
+      rows = await samples(conn, "prepared_statement");
+      return rows[0]?.alloc_count === 5;
+    });
     assert.equal(rows.length, 1, JSON.stringify(rows));
     const row = rows[0]!;
     assert.equal(row.ctx_name, `connection ${id}`);
