@@ -5,7 +5,8 @@
  * A HandlerSocket worker thread (the plugin's `hstcpsvr_worker`): one engine session on its own
  * store connection, shared by the HandlerSocket connections the main thread gives it; each
  * connection has its own executor (open indexes, auth state). It waits on its inbound ring in
- * short slices and answers each batch of request lines, in order, on its outbound ring.
+ * short slices, takes every message that has arrived, and answers each batch of request lines,
+ * in order, on its outbound ring.
  */
 
 import { storePathOf } from "../datadir.ts";
