@@ -1,8 +1,9 @@
 /**
  * `deno task bench --memory`: what the memory sampler costs. sysbench `oltp_point_select`
  * against one mydeno server with `_min_malloc_sample_interval` / `_max_malloc_sample_interval`
- * set to off (10000 / 10000), the default (16 / 256) and full (1 / 1), in turns, so drift of the
- * machine spreads over all three. Every reply buffer goes through the tracker, so each point
+ * set to off (10000 / 10000), the default (16 / 256) and full (1 / 1), and V8's sampling heap
+ * profiler (`_js_heap_sample_interval`) off or at its default, in turns, so drift of the machine
+ * spreads over all of them. Every reply buffer goes through the tracker, so each point
  * select is at least one tracked allocation. Prints a table and appends it to BENCHMARKS.md.
  * Options: `--time=SECONDS` per run (default 10), `--reps=N` turns (default 3),
  * `--table-size=N` (default 10000), `--no-record`.
@@ -15,11 +16,13 @@ import { runClient } from "../helpers/run_client.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { parseQps, runSysbench, sysbenchArgs, type SysbenchWorkload } from "./sysbench_run.ts";
 
-/** The three settings compared: [name, min, max]. */
-const SETTINGS: [string, number, number][] = [
-  ["off (10000 / 10000)", 10000, 10000],
-  ["default (16 / 256)", 16, 256],
-  ["full (1 / 1)", 1, 1],
+/** The settings compared: [name, min, max, _js_heap_sample_interval]. The first is the
+ * baseline: the tracker's sampling and V8's heap sampling both off. */
+const SETTINGS: [string, number, number, number][] = [
+  ["off (10000 / 10000, JS heap 0)", 10000, 10000, 0],
+  ["JS heap sampler only (10000 / 10000, JS heap 32768)", 10000, 10000, 32768],
+  ["default (16 / 256, JS heap 32768)", 16, 256, 32768],
+  ["full (1 / 1, JS heap 32768)", 1, 1, 32768],
 ];
 
 interface MemoryBenchConfig {
@@ -73,7 +76,8 @@ export async function memoryBenchMain(args: string[]): Promise<void> {
     await conn.query("CREATE DATABASE sbtest");
     await runSysbench(srv, workloads(cfg)[0]!, "prepare");
     for (let rep = 0; rep < cfg.reps; rep++) {
-      for (const [name, min, max] of SETTINGS) {
+      for (const [name, min, max, jsHeap] of SETTINGS) {
+        await conn.query(`SET GLOBAL _js_heap_sample_interval = ${jsHeap}`);
         await conn.query("SET GLOBAL _max_malloc_sample_interval = 10000");
         await conn.query(`SET GLOBAL _min_malloc_sample_interval = ${min}`);
         await conn.query(`SET GLOBAL _max_malloc_sample_interval = ${max}`);
@@ -131,7 +135,8 @@ async function formatMemoryReport(
     "```",
     `deno task bench --memory --time=${cfg.seconds} --reps=${cfg.reps} --table-size=${cfg.tableSize}`,
     ...w.map((x) => `sysbench ${sysbenchArgs(srv, x, "run").join(" ")}`),
-    "SET GLOBAL _min_malloc_sample_interval / _max_malloc_sample_interval between runs",
+    "SET GLOBAL _min_malloc_sample_interval / _max_malloc_sample_interval / " +
+      "_js_heap_sample_interval between runs",
     "```",
   );
   return lines.join("\n");
