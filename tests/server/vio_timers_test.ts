@@ -22,20 +22,21 @@ async function pair(): Promise<[Deno.TcpConn, Deno.TcpConn]> {
 
 Deno.test("LineVio: requests more often than the idle timeout keep the line open", async () => {
   const [server, client] = await pair();
-  const vio = new LineVio(server, { maxLine: 1000, idleTimeoutMs: 300 });
+  const vio = new LineVio(server, { maxLine: 1000, idleTimeoutMs: 1500 });
   let answered = 0;
   const ended = vio.run((lines) => {
     answered += lines.length;
     return Promise.resolve(encoder.encode(lines.map(() => "0\t1\n").join("")));
   });
   const buf = new Uint8Array(64);
-  // Ten requests 100 ms apart: a whole second, more than three idle periods.
-  for (let i = 0; i < 10; i++) {
+  // Forty requests 100 ms apart: over four seconds, more than two idle periods, with gaps far
+  // below the timeout even on a loaded machine.
+  for (let i = 0; i < 40; i++) {
     await client.write(encoder.encode("P\n"));
     assert.equal(await client.read(buf), 4, `answer ${i}`);
     await sleep(100);
   }
-  assert.equal(answered, 10);
+  assert.equal(answered, 40);
   // Then silence: the server closes the line on its own.
   assert.equal(await client.read(buf), null);
   assert.equal(await ended, "timeout");
@@ -48,15 +49,15 @@ Deno.test("Vio: re-arming the read timer moves it; disarming cancels it; close c
   let fired = 0;
   let end = "";
   vio.start({ onPacket: () => {}, onEnd: (reason) => end = reason });
-  // Re-armed every 50 ms with 200 ms: never fires.
-  for (let i = 0; i < 10; i++) {
-    vio.armReadTimeout(200, () => fired++);
+  // Re-armed every 50 ms with 600 ms, for over a second and a half: never fires.
+  for (let i = 0; i < 30; i++) {
+    vio.armReadTimeout(600, () => fired++);
     await sleep(50);
   }
   assert.equal(fired, 0);
   // Disarmed: the pending timer finds nothing to do.
   vio.disarmReadTimeout();
-  await sleep(300);
+  await sleep(800);
   assert.equal(fired, 0);
   // A shorter deadline than the pending timer's takes effect.
   vio.armReadTimeout(10_000, () => fired++);
