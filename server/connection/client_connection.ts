@@ -10,6 +10,7 @@
  * and notifies, so the worker abandons its statement at once (house rule 7).
  */
 
+import { greetingPacket, newScramble } from "../session/authenticator.ts";
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import { logWarning, writeErrorLogEntry } from "../log/error_log.ts";
 import {
@@ -114,13 +115,18 @@ export class ClientConnection implements SessionThreadOwner {
     Atomics.store(this.control, ControlSlot.ALIVE, 1);
   }
 
-  /** Hand the connection to its thread and start reading. */
+  /** Greet the client, hand the connection to its thread and start reading. */
   start(): void {
     const host = this.#host;
+    // The greeting goes out at once (it needs nothing from the session), so the client works
+    // on its answer while the session thread wakes up for the `open`.
+    const scramble = newScramble();
+    this.vio.write(greetingPacket(this.id, scramble));
     this.#thread.attach(this);
     this.#thread.post({
       t: "open",
       connectionId: this.id,
+      scramble,
       peer: this.vio.peer,
       datadir: host.datadir,
       globals: host.globals,

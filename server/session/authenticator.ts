@@ -34,6 +34,7 @@ import {
   verifyCachingSha2Fast,
   verifyNativePassword,
 } from "../../protocol/auth.ts";
+import { PacketOutput } from "../../protocol/packet_writer.ts";
 import {
   decodeHandshakeResponse41,
   type HandshakeResponse41,
@@ -89,32 +90,44 @@ interface LoginRequest {
   changeUser: boolean;
 }
 
+/** A new connection's scramble (auth-plugin-data): 20 printable bytes. */
+export function newScramble(): Uint8Array {
+  return generateScramble();
+}
+
+/**
+ * Protocol::HandshakeV10 for connection `connectionId`, framed with sequence id 0. The main
+ * thread sends it as soon as it accepted the connection, as mysqld does, so the client reads it
+ * while the session thread is still being woken; the worker's Authenticator gets the same
+ * scramble with its `open`.
+ */
+export function greetingPacket(connectionId: number, scramble: Uint8Array): Uint8Array {
+  const out = new PacketOutput(128);
+  writeHandshakeV10(out, {
+    connectionId,
+    serverVersion: SERVER_VERSION,
+    scramble,
+    capabilities: SERVER_CAPABILITIES,
+    characterSet: DEFAULT_COLLATION,
+    statusFlags: SERVER_STATUS_AUTOCOMMIT,
+    authPluginName: NATIVE_PLUGIN,
+  });
+  return out.take();
+}
+
 /**
  * Drives the connection phase, and COM_CHANGE_USER later: both use the scramble of the
- * greeting, so one authenticator lives as long as the session.
+ * greeting (which the main thread sent, see `greetingPacket`), so one authenticator lives as
+ * long as the session.
  */
 export class Authenticator {
   #session: ProtocolSession;
-  #scramble = generateScramble();
+  #scramble: Uint8Array;
   #pending: LoginRequest | null = null;
-  #greeted = false;
 
-  constructor(session: ProtocolSession) {
+  constructor(session: ProtocolSession, scramble: Uint8Array) {
     this.#session = session;
-  }
-
-  /** Append Protocol::HandshakeV10. */
-  sendGreeting(): void {
-    this.#greeted = true;
-    writeHandshakeV10(this.#session.out, {
-      connectionId: this.#session.connectionId,
-      serverVersion: SERVER_VERSION,
-      scramble: this.#scramble,
-      capabilities: SERVER_CAPABILITIES,
-      characterSet: DEFAULT_COLLATION,
-      statusFlags: SERVER_STATUS_AUTOCOMMIT,
-      authPluginName: NATIVE_PLUGIN,
-    });
+    this.#scramble = scramble;
   }
 
   /** Handle one connection-phase packet; true when the client is logged in. Throws
@@ -130,7 +143,6 @@ export class Authenticator {
       );
       return this.#finish({ ...pending, authResponse: payload }, pending.authPluginName!, account);
     }
-    if (!this.#greeted) throw new MysqlError(ER.ER_HANDSHAKE_ERROR, "Bad handshake");
     let response: HandshakeResponse41;
     try {
       response = decodeHandshakeResponse41(payload);

@@ -52,6 +52,8 @@ export interface ProtocolSessionOptions {
   startedAt: number;
   /** Shared control array (KILL flag). */
   control: Int32Array;
+  /** The scramble of the greeting the main thread sent. */
+  scramble: Uint8Array;
   /** The session's status counters (shared with the main thread). */
   status?: StatusCounters;
   services: SessionServices;
@@ -112,13 +114,7 @@ export class ProtocolSession {
     this.services = options.services;
     this.#post = options.post;
     this.link = new WorkerServerLink(this.#post, options.rpcReply);
-    this.#authenticator = new Authenticator(this);
-  }
-
-  /** Send the server greeting. */
-  start(): void {
-    this.#authenticator.sendGreeting();
-    this.flush(false);
+    this.#authenticator = new Authenticator(this, options.scramble);
   }
 
   /** A packet from the client. The worker hands packets over one at a time, in order, and

@@ -75,10 +75,12 @@ export type ToWorker =
     /** The worker's memory tracker's shared buffers (server/memory). */
     memory: MemoryThreadBuffers;
   }
-  /** Serve a new client connection: send the handshake and wait for packets. */
+  /** Serve a new client connection (the main thread sent its greeting): wait for packets. */
   | {
     t: "open";
     connectionId: number;
+    /** The scramble of the greeting, for the connection phase and COM_CHANGE_USER. */
+    scramble: Uint8Array;
     peer: PeerAddress;
     /** Data directory: where the worker opens the store (once per worker). */
     datadir: string;

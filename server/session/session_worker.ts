@@ -49,12 +49,12 @@ function openSession(message: Extract<ToWorker, { t: "open" }>): void {
     globals,
     startedAt: message.startedAt,
     control,
+    scramble: message.scramble,
     status: new StatusCounters(message.status),
     services,
     post,
     rpcReply: (id) => channel!.rpcReply(id),
   });
-  session.start();
 }
 
 async function hangup(): Promise<void> {
