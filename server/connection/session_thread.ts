@@ -172,7 +172,9 @@ export class SessionThread {
       this.#exited = true;
       this.#backlog.length = 0;
       this.#inbound.stop();
-      this.#worker.terminate();
+      // A worker that said `exited` has closed itself and its thread ends on its own;
+      // `terminate()` would block the main thread about 20 ms while the isolate is torn down.
+      if (this.#abandoned) this.#worker.terminate();
       // Release the pump's pending wait.
       this.#outbound.wake();
       liveThreads.delete(this);

@@ -7,6 +7,11 @@
  * engine open, instead of starting a new isolate (16–30 ms plus module loading). Past the cache
  * size a released worker exits. Threads_created counts the workers ever started and
  * Threads_cached the parked ones, as SHOW GLOBAL STATUS reports them.
+ *
+ * Workers leave one at a time. Tearing down an isolate costs tens of milliseconds of CPU; when
+ * hundreds of clients disconnect together and every surplus worker exited at once, the
+ * teardowns would take both cores and the other sessions' own ends (which take the connection
+ * out of the process list) would wait seconds behind them.
  */
 
 import type { SessionThread } from "../connection/session_thread.ts";
@@ -17,6 +22,10 @@ export type ThreadFactory = () => SessionThread;
 /** Parked session threads, most recently used first out (its caches are warmest). */
 export class ThreadCache {
   #idle: SessionThread[] = [];
+  /** Released workers past the cache size, waiting for their turn to exit. */
+  #leaving: SessionThread[] = [];
+  /** The exits in progress (one at a time); null when none. */
+  #reaping: Promise<void> | null = null;
   #size: number;
   #created = 0;
   #closed = false;
@@ -52,23 +61,43 @@ export class ThreadCache {
   release(thread: SessionThread): void {
     thread.attach(null);
     if (this.#closed || thread.exited || this.#idle.length >= this.#size) {
-      void thread.exit();
+      this.#leave(thread);
       return;
     }
     this.#idle.push(thread);
   }
 
+  /** Workers waiting to exit (tests and the shutdown log). */
+  get leaving(): number {
+    return this.#leaving.length + (this.#reaping ? 1 : 0);
+  }
+
+  #leave(thread: SessionThread): void {
+    if (thread.exited) return;
+    this.#leaving.push(thread);
+    this.#reaping ??= this.#reap();
+  }
+
+  async #reap(): Promise<void> {
+    for (let thread = this.#leaving.shift(); thread; thread = this.#leaving.shift()) {
+      await thread.exit();
+    }
+    this.#reaping = null;
+  }
+
   /** SET GLOBAL thread_cache_size: parked workers beyond the new size exit. */
   resize(size: number): void {
     this.#size = Math.max(0, Math.floor(size));
-    while (this.#idle.length > this.#size) void this.#idle.shift()!.exit();
+    while (this.#idle.length > this.#size) this.#leave(this.#idle.shift()!);
   }
 
-  /** Let every parked worker exit (shutdown, SIGHUP's flush); resolves when they did. */
+  /** Let every parked worker, and every one waiting to leave, exit now (shutdown, SIGHUP's
+   * flush); resolves when they did. */
   async flush(): Promise<void> {
-    const idle = this.#idle;
+    const idle = [...this.#idle, ...this.#leaving];
     this.#idle = [];
-    await Promise.all(idle.map((thread) => thread.exit()));
+    this.#leaving = [];
+    await Promise.all([...idle.map((thread) => thread.exit()), this.#reaping]);
   }
 
   /** Flush and park nothing more. Safe to call twice. */
