@@ -8,13 +8,18 @@
  * size a released worker exits. Threads_created counts the workers ever started and
  * Threads_cached the parked ones, as SHOW GLOBAL STATUS reports them.
  *
- * Workers leave one at a time. Tearing down an isolate costs tens of milliseconds of CPU; when
- * hundreds of clients disconnect together and every surplus worker exited at once, the
- * teardowns would take both cores and the other sessions' own ends (which take the connection
- * out of the process list) would wait seconds behind them.
+ * Workers past the cache size leave one at a time, `LEAVE_GAP_MS` apart. Tearing down an
+ * isolate costs tens of milliseconds during which the rest of the server runs slowly; when
+ * hundreds of clients disconnect together and every surplus worker exited at once, the other
+ * sessions' own ends (which take them out of the process list) waited seconds behind the
+ * teardowns, and back to back they would slow new connections for as long. A new connection
+ * takes a worker that is still waiting to leave before it starts a new one.
  */
 
 import type { SessionThread } from "../connection/session_thread.ts";
+
+/** Pause between two surplus workers' exits. */
+const LEAVE_GAP_MS = 100;
 
 /** Starts a new session thread (the cache does not know how). */
 export type ThreadFactory = () => SessionThread;
@@ -26,6 +31,8 @@ export class ThreadCache {
   #leaving: SessionThread[] = [];
   /** The exits in progress (one at a time); null when none. */
   #reaping: Promise<void> | null = null;
+  /** The pause between two exits, ended early by `flush()`. */
+  #gap: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | null = null;
   #size: number;
   #created = 0;
   #closed = false;
@@ -51,6 +58,9 @@ export class ThreadCache {
   take(): SessionThread {
     for (let thread = this.#idle.pop(); thread; thread = this.#idle.pop()) {
       // A parked worker that died (an error while idle) is not handed out.
+      if (!thread.exited) return thread;
+    }
+    for (let thread = this.#leaving.pop(); thread; thread = this.#leaving.pop()) {
       if (!thread.exited) return thread;
     }
     this.#created++;
@@ -81,8 +91,19 @@ export class ThreadCache {
   async #reap(): Promise<void> {
     for (let thread = this.#leaving.shift(); thread; thread = this.#leaving.shift()) {
       await thread.exit();
+      if (this.#leaving.length > 0) await this.#pause();
     }
     this.#reaping = null;
+  }
+
+  #pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#gap = null;
+        resolve();
+      }, LEAVE_GAP_MS);
+      this.#gap = { timer, resolve };
+    });
   }
 
   /** SET GLOBAL thread_cache_size: parked workers beyond the new size exit. */
@@ -97,6 +118,11 @@ export class ThreadCache {
     const idle = [...this.#idle, ...this.#leaving];
     this.#idle = [];
     this.#leaving = [];
+    if (this.#gap) {
+      clearTimeout(this.#gap.timer);
+      this.#gap.resolve();
+      this.#gap = null;
+    }
     await Promise.all([...idle.map((thread) => thread.exit()), this.#reaping]);
   }
 

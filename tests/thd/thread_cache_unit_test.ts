@@ -1,7 +1,8 @@
 /**
- * ThreadCache without workers: what parks, what leaves, and that surplus workers leave one at a
- * time (so a mass disconnect does not spend both cores on isolate teardowns while the other
- * sessions wait to end), while a flush lets every one go at once.
+ * ThreadCache without workers: what parks, what leaves, that surplus workers leave one at a
+ * time with a pause between (so a mass disconnect does not slow the other sessions' ends and new
+ * connections with back-to-back isolate teardowns), that a new connection reuses a worker that
+ * waits to leave, and that a flush lets every one go at once.
  */
 
 import assert from "node:assert/strict";
@@ -43,13 +44,21 @@ Deno.test("thread cache: surplus threads leave one at a time; flush lets all go"
   assert.equal(cache.cached, 2);
   assert.equal(cache.leaving, 4);
   await tick();
-  // Only the first surplus thread is exiting; the others wait for it.
+  // Only the first surplus thread is exiting; the others wait for it and then a pause.
   assert.equal(threads.filter((t) => t.exiting).length, 1);
   threads.find((t) => t.exiting)!.finish();
   await tick();
-  assert.equal(threads.filter((t) => t.exiting).length, 2);
-  assert.equal(cache.leaving, 3);
-  // Shutdown's flush: every parked and waiting thread exits now.
+  assert.equal(threads.filter((t) => t.exiting).length, 1);
+  assert.equal(cache.leaving, 4);
+  // A new connection takes a parked thread, then one waiting to leave, before starting one.
+  const a = cache.take();
+  const b = cache.take();
+  const c = cache.take();
+  assert.equal(next, 6);
+  assert.ok([a, b, c].every((t) => !(t as unknown as FakeThread).exiting));
+  assert.equal(cache.cached, 0);
+  for (const t of [a, b, c]) cache.release(t);
+  // Shutdown's flush: every parked and waiting thread exits now, the pause ends.
   const flushed = cache.flush();
   await tick();
   assert.equal(threads.filter((t) => t.exiting).length, 6);
