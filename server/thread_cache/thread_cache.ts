@@ -13,7 +13,9 @@
  * hundreds of clients disconnect together and every surplus worker exited at once, the other
  * sessions' own ends (which take them out of the process list) waited seconds behind the
  * teardowns, and back to back they would slow new connections for as long. A new connection
- * takes a worker that is still waiting to leave before it starts a new one.
+ * takes a worker that is still waiting to leave before it starts a new one, so the queue never
+ * holds more workers than were connected at once. With thread_cache_size = 0 nothing is kept:
+ * a released worker exits at once.
  */
 
 import type { SessionThread } from "../connection/session_thread.ts";
@@ -60,7 +62,9 @@ export class ThreadCache {
       // A parked worker that died (an error while idle) is not handed out.
       if (!thread.exited) return thread;
     }
-    for (let thread = this.#leaving.pop(); thread; thread = this.#leaving.pop()) {
+    while (this.#size > 0) {
+      const thread = this.#leaving.pop();
+      if (!thread) break;
       if (!thread.exited) return thread;
     }
     this.#created++;
@@ -70,7 +74,13 @@ export class ThreadCache {
   /** A session ended on `thread`: park it, or let it exit when the cache is full or closed. */
   release(thread: SessionThread): void {
     thread.attach(null);
-    if (this.#closed || thread.exited || this.#idle.length >= this.#size) {
+    if (this.#closed || thread.exited || this.#size === 0) {
+      // No cache (thread_cache_size = 0, or shutting down): the worker exits now, as a thread
+      // of a server without a thread cache does; nothing waits to be reused.
+      void thread.exit();
+      return;
+    }
+    if (this.#idle.length >= this.#size) {
       this.#leave(thread);
       return;
     }
@@ -109,7 +119,11 @@ export class ThreadCache {
   /** SET GLOBAL thread_cache_size: parked workers beyond the new size exit. */
   resize(size: number): void {
     this.#size = Math.max(0, Math.floor(size));
-    while (this.#idle.length > this.#size) this.#leave(this.#idle.shift()!);
+    while (this.#idle.length > this.#size) {
+      const thread = this.#idle.shift()!;
+      if (this.#size === 0) void thread.exit();
+      else this.#leave(thread);
+    }
   }
 
   /** Let every parked worker, and every one waiting to leave, exit now (shutdown, SIGHUP's

@@ -68,3 +68,17 @@ Deno.test("thread cache: surplus threads leave one at a time; flush lets all go"
   assert.equal(cache.leaving, 0);
   assert.ok(threads.every((t) => t.exited));
 });
+
+Deno.test("thread cache: with thread_cache_size 0 a released thread exits at once", async () => {
+  const threads = [new FakeThread(), new FakeThread()];
+  let next = 0;
+  const cache = new ThreadCache(0, () => threads[next++] as unknown as SessionThread);
+  const a = cache.take();
+  cache.release(a);
+  assert.equal(threads[0]!.exiting, true);
+  assert.equal(cache.leaving, 0);
+  // The next connection gets a new thread, not the one on its way out.
+  assert.equal(cache.take(), threads[1] as unknown as SessionThread);
+  threads[0]!.finish();
+  await tick();
+});
