@@ -40,6 +40,18 @@ export class HsClient implements Disposable {
     }
   }
 
+  /** Read whatever arrives next into `buf` (after any buffered bytes); the byte count, or null
+   * when the server closed. For load loops that count answers themselves. */
+  async readInto(buf: Uint8Array): Promise<number | null> {
+    if (this.#buf.length > 0) {
+      const n = Math.min(this.#buf.length, buf.length);
+      buf.set(this.#buf.subarray(0, n));
+      this.#buf = this.#buf.slice(n);
+      return n;
+    }
+    return await this.#conn.read(buf);
+  }
+
   /** Send each line (LF added) and read one answer each, as text. */
   async ask(...lines: string[]): Promise<string[]> {
     const out: string[] = [];
