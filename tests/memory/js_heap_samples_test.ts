@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import type { Connection, RowDataPacket } from "mysql2/promise";
 import { assertSqlError, connectMysql2 } from "../helpers/mysql2_client.ts";
 import { startServer } from "../helpers/server_process.ts";
+import { waitUntil } from "../helpers/wait_until.ts";
 
 interface HeapSampleRow extends RowDataPacket {
   THREAD_ID: number;
@@ -25,14 +26,6 @@ async function heapSamples(conn: Connection, where = "1"): Promise<HeapSampleRow
     `SELECT * FROM information_schema.JS_HEAP_SAMPLES WHERE ${where} ORDER BY ALLOC_BYTES DESC`,
   );
   return rows;
-}
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("Cannot see the condition: timed out after 5 s");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 Deno.test({
@@ -58,7 +51,7 @@ Deno.test({
     // thread's sample set restarts when a worker starts, so it may take a few statements of
     // allocations before it holds a sample.)
     let threads: RowDataPacket[] = [];
-    await waitFor(async () => {
+    await waitUntil("the retained array shows in JS_HEAP_SAMPLES", async () => {
       [threads] = await conn.query<RowDataPacket[]>(
         "SELECT THREAD_ID, THREAD_NAME, COUNT(*) AS stacks, SUM(ALLOC_COUNT) AS samples, " +
           "SUM(ALLOC_BYTES) AS bytes FROM information_schema.JS_HEAP_SAMPLES " +
@@ -111,7 +104,10 @@ Deno.test({
 
     // Off: every thread stops sampling and publishes nothing.
     await conn.query("SET GLOBAL _js_heap_sample_interval = 0");
-    await waitFor(async () => (await heapSamples(conn)).length === 0);
+    await waitUntil(
+      "JS_HEAP_SAMPLES is empty with sampling off",
+      async () => (await heapSamples(conn)).length === 0,
+    );
     await conn.query("SET GLOBAL _js_heap_sample_interval = 65536");
   } finally {
     await conn.end();

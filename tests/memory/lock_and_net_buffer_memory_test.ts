@@ -11,6 +11,7 @@ import type { Connection, RowDataPacket } from "mysql2/promise";
 import { connectMysql2 } from "../helpers/mysql2_client.ts";
 import { startServer } from "../helpers/server_process.ts";
 import { RawClient } from "../server/_raw_client.ts";
+import { waitUntil } from "../helpers/wait_until.ts";
 
 async function current(conn: Connection, mod: string): Promise<{ count: number; bytes: number }> {
   const [rows] = await conn.query<RowDataPacket[]>(
@@ -19,14 +20,6 @@ async function current(conn: Connection, mod: string): Promise<{ count: number; 
     [`memory/mydeno/${mod}`],
   );
   return { count: Number(rows[0]!.n), bytes: Number(rows[0]!.b) };
-}
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("Cannot see the condition: timed out after 5 s");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 Deno.test({
@@ -73,7 +66,7 @@ Deno.test({
   } finally {
     await holder.end();
   }
-  await waitFor(async () => (await locks()) === 0);
+  await waitUntil("no lock entry is left", async () => (await locks()) === 0);
   await watcher.end();
   const status = await srv.stop();
   const log = await srv.logText();
@@ -93,7 +86,10 @@ Deno.test({
     // One 64 KiB read buffer per client connection.
     assert.deepEqual(alone, { count: 1, bytes: 64 * 1024 });
     using raw = await RawClient.connect(srv.port);
-    await waitFor(async () => (await current(watcher, "net_buffer")).count === 2);
+    await waitUntil(
+      "two net buffers",
+      async () => (await current(watcher, "net_buffer")).count === 2,
+    );
     const ok = await raw.login("root", "");
     assert.equal(ok?.payload[0], 0x00);
 
@@ -101,12 +97,18 @@ Deno.test({
     const query = new TextEncoder().encode("\x03SELECT 'abcdefghijklmnopqrstuvwxyz0123'");
     assert.equal(query.length, 40);
     await raw.write(new Uint8Array([40, 0, 0, 0, ...query.subarray(0, 20)]));
-    await waitFor(async () => (await current(watcher, "net_buffer")).count === 3);
+    await waitUntil(
+      "three net buffers",
+      async () => (await current(watcher, "net_buffer")).count === 3,
+    );
     assert.equal((await current(watcher, "net_buffer")).bytes, 2 * 64 * 1024 + 20);
     // The rest: the packet is whole, the held bytes are released.
     await raw.write(query.subarray(20));
     assert.equal((await raw.read())?.payload[0], 1);
-    await waitFor(async () => (await current(watcher, "net_buffer")).count === 2);
+    await waitUntil(
+      "two net buffers again",
+      async () => (await current(watcher, "net_buffer")).count === 2,
+    );
   } finally {
     await watcher.end();
   }

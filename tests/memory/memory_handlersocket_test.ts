@@ -10,6 +10,7 @@ import type { Connection, RowDataPacket } from "mysql2/promise";
 import { connectMysql2 } from "../helpers/mysql2_client.ts";
 import { freePort, startServer } from "../helpers/server_process.ts";
 import { HsClient } from "../handlersocket/_hs_client.ts";
+import { waitUntil } from "../helpers/wait_until.ts";
 
 async function current(sql: Connection): Promise<Record<string, number>> {
   const [rows] = await sql.query<RowDataPacket[]>(
@@ -18,14 +19,6 @@ async function current(sql: Connection): Promise<Record<string, number>> {
       "WHERE EVENT_NAME LIKE 'memory/mydeno/hs%' OR EVENT_NAME = 'memory/mydeno/worker_thread'",
   );
   return Object.fromEntries(rows.map((r) => [r.m, Number(r.n)]));
-}
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("Cannot see the condition: timed out after 5 s");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 Deno.test({
@@ -62,17 +55,17 @@ Deno.test({
         ),
         ["0\t1", "0\t1", "0\t1"],
       );
-      await waitFor(async () => {
+      await waitUntil("the HandlerSocket allocations show", async () => {
         const now = await current(sql);
         return now.hs_connection === 1 && now.hs_index === 2;
       });
     }
-    await waitFor(async () => {
+    await waitUntil("the HandlerSocket allocations are released", async () => {
       const now = await current(sql);
       return now.hs_connection === 0 && now.hs_index === 0;
     });
     // The idle HandlerSocket worker publishes its live JS allocations when asked.
-    await waitFor(async () => {
+    await waitUntil("the HandlerSocket worker heap samples show", async () => {
       const [rows] = await sql.query<RowDataPacket[]>(
         "SELECT COUNT(*) AS n FROM information_schema.JS_HEAP_SAMPLES " +
           "WHERE THREAD_NAME LIKE 'handlersocket-%' AND ALLOC_BYTES > 0",

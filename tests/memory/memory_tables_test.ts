@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import type { Connection, RowDataPacket } from "mysql2/promise";
 import { assertSqlError, connectMysql2 } from "../helpers/mysql2_client.ts";
 import { startServer } from "../helpers/server_process.ts";
+import { waitUntil } from "../helpers/wait_until.ts";
 
 interface SampleRow extends RowDataPacket {
   svr_ip: string;
@@ -115,7 +116,7 @@ Deno.test({
     await prepareMany(other, 5, false);
     // The other session's worker publishes its samples once idle, just after its last reply.
     let rows: SampleRow[] = [];
-    await waitFor(async () => {
+    await waitUntil("the other session's samples show", async () => {
       rows = await samples(conn, "prepared_statement");
       return rows[0]?.alloc_count === 5;
     });
@@ -135,7 +136,10 @@ Deno.test({
     assert.ok(joined.length >= 1 && Number(joined[0]!.COUNT_ALLOC) >= 2);
     // Released allocations leave the sample set.
     await other.end();
-    await waitFor(async () => (await samples(conn, "prepared_statement")).length === 0);
+    await waitUntil(
+      "the closed statements leave the sample set",
+      async () => (await samples(conn, "prepared_statement")).length === 0,
+    );
 
     // Default: one allocation in 16 to 256 of all this thread's (the replies count too, about
     // four per prepare): about 7 of 1000 statements, some but far from all.
@@ -148,7 +152,10 @@ Deno.test({
     );
     assert.ok(sampled >= 1 && sampled <= 100, `sampled ${sampled} of 1000`);
     await third.end();
-    await waitFor(async () => (await samples(conn, "prepared_statement")).length === 0);
+    await waitUntil(
+      "the closed statements leave the sample set",
+      async () => (await samples(conn, "prepared_statement")).length === 0,
+    );
     assert.equal(await currentCount(conn, "prepared_statement"), before + 40);
 
     // A leak on purpose: COM_STMT_CLOSE forgets to release; the sample names the allocator.
@@ -206,11 +213,3 @@ Deno.test({
   assert.equal(status.code, 0, log);
   assert.doesNotMatch(log, /Memory not released/);
 });
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("Cannot see the condition: timed out after 5 s");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
