@@ -15,6 +15,7 @@ import type { ServerProcess, TestTarget } from "../helpers/server_process.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { parseQps, runSysbench } from "./sysbench_run.ts";
 import { HsClient } from "../handlersocket/_hs_client.ts";
+import { sbtestStatements } from "./sbtest_data.ts";
 
 const SECRET = "benchsecret";
 const THREADS = 4;
@@ -46,18 +47,7 @@ async function hsServer(target: TestTarget) {
 
 async function loadData(srv: ServerProcess, rows: number): Promise<void> {
   const c = await mysql.createConnection({ host: srv.host, port: srv.port, user: "root" });
-  await c.query("CREATE DATABASE sbtest");
-  await c.query(
-    "CREATE TABLE sbtest.sbtest1 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL " +
-      "DEFAULT 0, c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k))",
-  );
-  for (let start = 1; start <= rows; start += 1000) {
-    const values: string[] = [];
-    for (let id = start; id < Math.min(start + 1000, rows + 1); id++) {
-      values.push(`(${id}, ${(id * 7919) % rows}, '${"c".repeat(119)}', '${"p".repeat(59)}')`);
-    }
-    await c.query(`INSERT INTO sbtest.sbtest1 (id, k, c, pad) VALUES ${values.join(",")}`);
-  }
+  for (const sql of sbtestStatements(rows)) await c.query(sql);
   await c.end();
 }
 

@@ -16,7 +16,8 @@ import { createLockTableBuffer } from "../../server/locks/mod.ts";
 import { HsExecutor } from "../../server/handlersocket/hs_executor.ts";
 import { HsResponseWriter } from "../../protocol/handlersocket.ts";
 import { HS_REPLY_HEADER, putU32, withConn } from "../../server/handlersocket/hs_messages.ts";
-import type { SqlSession } from "../../server/sql/types.ts";
+import { fakeLink, rootIdentity } from "../sql/_engine_fixture.ts";
+import { sbtestStatements } from "./sbtest_data.ts";
 
 const ROWS = 10000;
 const PIPELINE = 16;
@@ -42,21 +43,6 @@ function replyBody(ex: HsExecutor): Uint8Array {
   putU32(out, 4, ex.counters.requests);
   putU32(out, 8, ex.counters.errors);
   return out;
-}
-
-async function load(session: SqlSession): Promise<void> {
-  await session.execute("CREATE DATABASE sbtest");
-  await session.execute(
-    "CREATE TABLE sbtest.sbtest1 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL " +
-      "DEFAULT 0, c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k))",
-  );
-  for (let start = 1; start <= ROWS; start += 1000) {
-    const values: string[] = [];
-    for (let id = start; id < Math.min(start + 1000, ROWS + 1); id++) {
-      values.push(`(${id}, ${(id * 7919) % ROWS}, '${"c".repeat(119)}', '${"p".repeat(59)}')`);
-    }
-    await session.execute(`INSERT INTO sbtest.sbtest1 (id, k, c, pad) VALUES ${values.join(",")}`);
-  }
 }
 
 /** `n` ring bodies of `lines` finds of random ids each (conn id, then the lines with LF). */
@@ -115,24 +101,9 @@ async function main(): Promise<void> {
     catalogEpoch: new Int32Array(new SharedArrayBuffer(4)),
     lockTable: createLockTableBuffer(),
   });
-  const identity = {
-    connectionId: 1,
-    user: "root",
-    host: "localhost",
-    accountHost: "localhost",
-    db: null,
-    interactive: false,
-  };
-  const link = {
-    processList: () => Promise.resolve([]),
-    kill: () => Promise.resolve(),
-    globalStatus: () => Promise.resolve(new Map()),
-    setGlobalVariable: () => Promise.resolve(),
-    requestShutdown: () => Promise.resolve(),
-  };
-  const session = engine.openSession(identity, link, () => new Map());
+  const session = engine.openSession(rootIdentity(), fakeLink(), () => new Map());
   try {
-    await load(session);
+    for (const sql of sbtestStatements(ROWS)) await session.execute(sql);
     const ex = new HsExecutor(session, { writable: false, secret: "" });
     const open = await ex.handle(enc.encode("P\t1\tsbtest\tsbtest1\tPRIMARY\tid,k,c,pad"));
     if (open[0] !== 0x30) throw new Error("Cannot open index");

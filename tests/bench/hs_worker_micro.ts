@@ -17,6 +17,8 @@ import { createLockTableBuffer } from "../../server/locks/mod.ts";
 import { storePathOf } from "../../server/datadir.ts";
 import { HsIn, withConn } from "../../server/handlersocket/hs_messages.ts";
 import { HsWorkerThread } from "../../server/handlersocket/hs_service.ts";
+import { fakeLink, rootIdentity } from "../sql/_engine_fixture.ts";
+import { sbtestStatements } from "./sbtest_data.ts";
 
 const ROWS = 10000;
 const enc = new TextEncoder();
@@ -25,36 +27,8 @@ async function load(datadir: string): Promise<void> {
   const path = storePathOf(datadir);
   initializeStore(path);
   const engine = openEngine({ path, serverVersion: "8.0.36-mydeno-bench" });
-  const s = engine.openSession(
-    {
-      connectionId: 1,
-      user: "root",
-      host: "localhost",
-      accountHost: "localhost",
-      db: null,
-      interactive: false,
-    },
-    {
-      processList: () => Promise.resolve([]),
-      kill: () => Promise.resolve(),
-      globalStatus: () => Promise.resolve(new Map()),
-      setGlobalVariable: () => Promise.resolve(),
-      requestShutdown: () => Promise.resolve(),
-    },
-    () => new Map(),
-  );
-  await s.execute("CREATE DATABASE sbtest");
-  await s.execute(
-    "CREATE TABLE sbtest.sbtest1 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL " +
-      "DEFAULT 0, c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k))",
-  );
-  for (let start = 1; start <= ROWS; start += 1000) {
-    const values: string[] = [];
-    for (let id = start; id < Math.min(start + 1000, ROWS + 1); id++) {
-      values.push(`(${id}, ${(id * 7919) % ROWS}, '${"c".repeat(119)}', '${"p".repeat(59)}')`);
-    }
-    await s.execute(`INSERT INTO sbtest.sbtest1 (id, k, c, pad) VALUES ${values.join(",")}`);
-  }
+  const s = engine.openSession(rootIdentity(), fakeLink(), () => new Map());
+  for (const sql of sbtestStatements(ROWS)) await s.execute(sql);
   s.close();
   engine.close();
 }

@@ -11,7 +11,7 @@ import { createLockTableBuffer } from "../../server/locks/mod.ts";
 import { storePathOf } from "../../server/datadir.ts";
 import { HsIn, withConn } from "../../server/handlersocket/hs_messages.ts";
 import { HsWorkerThread } from "../../server/handlersocket/hs_service.ts";
-import { fakeLink } from "../sql/_engine_fixture.ts";
+import { fakeLink, rootIdentity } from "../sql/_engine_fixture.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -21,18 +21,7 @@ async function datadir(): Promise<string> {
   const path = storePathOf(dir);
   initializeStore(path);
   const engine = openEngine({ path, serverVersion: "8.0.36-test" });
-  const s = engine.openSession(
-    {
-      connectionId: 1,
-      user: "root",
-      host: "localhost",
-      accountHost: "localhost",
-      db: null,
-      interactive: false,
-    },
-    fakeLink(),
-    () => new Map(),
-  );
+  const s = engine.openSession(rootIdentity(), fakeLink(), () => new Map());
   await s.execute("CREATE DATABASE d");
   await s.execute("CREATE TABLE d.t (id INT PRIMARY KEY, v VARCHAR(10))");
   await s.execute("INSERT INTO d.t VALUES (1, 'one'), (2, 'two'), (3, 'three')");

@@ -2,7 +2,12 @@
 
 import { initializeStore, openEngine } from "../../server/sql/engine.ts";
 import type { Engine } from "../../server/sql/engine.ts";
-import type { ServerLink, SqlSession, StatementResult } from "../../server/sql/types.ts";
+import type {
+  ServerLink,
+  SessionIdentity,
+  SqlSession,
+  StatementResult,
+} from "../../server/sql/types.ts";
 import { MysqlError } from "../../server/errors/mysql_error.ts";
 
 /** A ServerLink that answers from memory. */
@@ -13,6 +18,18 @@ export function fakeLink(): ServerLink {
     globalStatus: () => Promise.resolve(new Map<string, string | number>([["Uptime", 1]])),
     setGlobalVariable: () => Promise.resolve(),
     requestShutdown: () => Promise.resolve(),
+  };
+}
+
+/** root@localhost as connection 1, a non-interactive client. */
+export function rootIdentity(db: string | null = null): SessionIdentity {
+  return {
+    connectionId: 1,
+    user: "root",
+    host: "localhost",
+    accountHost: "localhost",
+    db,
+    interactive: false,
   };
 }
 
@@ -32,18 +49,7 @@ export class EngineFixture {
 
   /** Another session on the same engine. */
   open(db: string | null = null): SqlSession {
-    return this.engine.openSession(
-      {
-        connectionId: 1,
-        user: "root",
-        host: "localhost",
-        accountHost: "localhost",
-        db,
-        interactive: false,
-      },
-      fakeLink(),
-      () => new Map(),
-    );
+    return this.engine.openSession(rootIdentity(db), fakeLink(), () => new Map());
   }
 
   /** Run statements in order; returns the last result. */
