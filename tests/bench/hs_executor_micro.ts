@@ -18,6 +18,7 @@ import { HsResponseWriter } from "../../protocol/handlersocket.ts";
 import { HS_REPLY_HEADER, putU32, withConn } from "../../server/handlersocket/hs_messages.ts";
 import { fakeLink, rootIdentity } from "../sql/_engine_fixture.ts";
 import { sbtestStatements } from "./sbtest_data.ts";
+import { median } from "./median.ts";
 
 const ROWS = 10000;
 const PIPELINE = 16;
@@ -74,11 +75,6 @@ async function timeBatches(ex: HsExecutor, pool: Uint8Array[], n: number): Promi
     if (r instanceof Promise) await r;
   }
   return (performance.now() - t0) * 1000 / (n * PIPELINE);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 async function main(): Promise<void> {

@@ -19,6 +19,7 @@ import { HsIn, withConn } from "../../server/handlersocket/hs_messages.ts";
 import { HsWorkerThread } from "../../server/handlersocket/hs_service.ts";
 import { fakeLink, rootIdentity } from "../sql/_engine_fixture.ts";
 import { sbtestStatements } from "./sbtest_data.ts";
+import { median } from "./median.ts";
 
 const ROWS = 10000;
 const enc = new TextEncoder();
@@ -63,11 +64,6 @@ async function run(
     }
   }));
   return (performance.now() - t0) * 1000 / (perConn * conns * size);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 async function main(): Promise<void> {

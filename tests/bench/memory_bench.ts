@@ -15,6 +15,7 @@ import { startServer } from "../helpers/server_process.ts";
 import { runClient } from "../helpers/run_client.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { parseQps, runSysbench, sysbenchArgs, type SysbenchWorkload } from "./sysbench_run.ts";
+import { median } from "./median.ts";
 
 /** The settings compared: [name, min, max, _js_heap_sample_interval]. The first is the
  * baseline: the tracker's sampling and V8's heap sampling both off. */
@@ -58,12 +59,6 @@ function workloads(cfg: MemoryBenchConfig): SysbenchWorkload[] {
     seconds: cfg.seconds,
     tableSize: cfg.tableSize,
   }));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Run the benchmark; `args` are the command line without `--memory`. */

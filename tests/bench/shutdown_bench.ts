@@ -16,6 +16,7 @@ import { startServer } from "../helpers/server_process.ts";
 import type { TestTarget } from "../helpers/server_process.ts";
 import { repoRoot } from "../helpers/paths.ts";
 import { scenarioEnded, startScenario } from "../shutdown/_shutdown_clients.ts";
+import { median } from "./median.ts";
 
 interface ShutdownConfig {
   targets: TestTarget[];
@@ -65,12 +66,6 @@ async function once(target: TestTarget, cfg: ShutdownConfig): Promise<Sample> {
   await scenarioEnded(s);
   s.close();
   return { ms, code: status.code, acked: s.writers.reduce((n, w) => n + w.acked.length, 0) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function row(target: TestTarget, samples: Sample[]): string {
