@@ -10,7 +10,8 @@
  * and notifies, so the worker abandons its statement at once (house rule 7).
  */
 
-import { greetingPacket, newScramble } from "../session/authenticator.ts";
+import { greetingPacket } from "../session/authenticator.ts";
+import { generateScramble } from "../../protocol/auth.ts";
 import { ER, MysqlError } from "../errors/mysql_error.ts";
 import { logWarning, writeErrorLogEntry } from "../log/error_log.ts";
 import {
@@ -120,7 +121,7 @@ export class ClientConnection implements SessionThreadOwner {
     const host = this.#host;
     // The greeting goes out at once (it needs nothing from the session), so the client works
     // on its answer while the session thread wakes up for the `open`.
-    const scramble = newScramble();
+    const scramble = generateScramble();
     this.vio.write(greetingPacket(this.id, scramble));
     this.#thread.attach(this);
     this.#thread.post({

@@ -29,11 +29,7 @@ import {
   CLIENT_TRANSACTIONS,
   SERVER_STATUS_AUTOCOMMIT,
 } from "../../protocol/constants.ts";
-import {
-  generateScramble,
-  verifyCachingSha2Fast,
-  verifyNativePassword,
-} from "../../protocol/auth.ts";
+import { verifyCachingSha2Fast, verifyNativePassword } from "../../protocol/auth.ts";
 import { PacketOutput } from "../../protocol/packet_writer.ts";
 import {
   decodeHandshakeResponse41,
@@ -88,11 +84,6 @@ interface LoginRequest {
   authPluginName: string | null;
   capabilities: number;
   changeUser: boolean;
-}
-
-/** A new connection's scramble (auth-plugin-data): 20 printable bytes. */
-export function newScramble(): Uint8Array {
-  return generateScramble();
 }
 
 /**
