@@ -1,14 +1,29 @@
 /**
- * How the main thread (hs_service.ts) and a HandlerSocket worker thread (hs_worker.ts) talk.
- * `start` goes by postMessage; after that every message travels through two shared-memory byte
- * rings (server/session/shared_channel.ts), one each way, because a postMessage round trip
- * costs more than answering a find. The main thread owns the sockets; a worker owns a store
- * connection and the executors of the connections it serves.
+ * How the main thread (hs_thread.ts, hs_service.ts) and a HandlerSocket worker thread
+ * (hs_worker.ts) talk. Each worker owns its sockets, as each thread of the original plugin has
+ * its own epoll: it listens on its port with SO_REUSEPORT beside the port's other workers, the
+ * kernel spreads the connections over them, and a request never leaves the thread that reads
+ * it. The main thread only starts, stops and watches the workers: control goes by postMessage
+ * and the counters the THD registry and SHOW STATUS read live in a shared array.
  */
 
 import type { MemoryThreadBuffers } from "../memory/memory_tracker.ts";
 
-/** Main thread → worker, by postMessage. */
+/** What a worker serves: its port and that port's settings. */
+export interface HsListen {
+  hostname: string;
+  port: number;
+  /** The read-write port (handlersocket_port_wr). */
+  writable: boolean;
+  /** handlersocket_plain_secret(_wr) of the port; "" needs no `A` request. */
+  secret: string;
+  /** Close a connection idle this long (handlersocket_timeout, ms; 0: never). */
+  idleTimeoutMs: number;
+  /** Longest request line in bytes. */
+  maxLine: number;
+}
+
+/** Main thread → worker: the first message. */
 export interface HsStart {
   t: "start";
   /** Data directory whose store the worker opens. */
@@ -21,59 +36,50 @@ export interface HsStart {
   threadId: number;
   /** Global variables the engine session reads. */
   globals: [string, string | number][];
-  /** Ring main → worker. */
-  inbound: SharedArrayBuffer;
-  /** Ring worker → main. */
-  outbound: SharedArrayBuffer;
+  /** The port to listen on. */
+  listen: HsListen;
+  /** The worker's counters (`HsCounter` slots), read by the main thread. */
+  counters: SharedArrayBuffer;
   /** The worker's memory tracker's shared buffers (server/memory). */
   memory?: MemoryThreadBuffers;
 }
 
-/** Worker → main thread, by postMessage. */
+/** Main thread → worker, after `start`. */
+export type ToHsWorker =
+  | HsStart
+  /** Close the listener (shutdown's first step); answered by `unlistened`. */
+  | { t: "unlisten" }
+  /** Close the listener and every connection; answered by `quiet`. */
+  | { t: "quiesce" }
+  /** Close the session and the store connection and exit; answered by `stopped`. */
+  | { t: "stop" }
+  /** Look at the memory samplers' settings and requests now (server/memory). */
+  | { t: "wake" };
+
+/** Worker → main thread. */
 export type FromHsWorker =
   | { t: "started" }
   | { t: "failed"; message: string }
+  | { t: "unlistened" }
+  | { t: "quiet" }
   | { t: "stopped" };
 
-/** Message kinds in the inbound ring. Bodies start with the connection id (u32 LE). */
-export const HsIn = {
-  /** A connection was accepted; arg 1 on the write port; body: conn, then the port's secret. */
-  OPEN: 1,
-  /** Complete request lines of a connection; body: conn, then the lines, each ending in LF. */
-  LINES: 2,
-  /** The connection ended; body: conn. */
-  CLOSE: 3,
-  /** Close everything and exit; no body. */
-  STOP: 4,
+/** Slots of a worker's shared counters (a Float64Array: one writer, the worker). */
+export const HsCounter = {
+  /** Connections open now. */
+  CONNS: 0,
+  /** Connections being answered now. */
+  ACTIVE: 1,
+  /** Requests answered (Hs_requests). */
+  REQUESTS: 2,
+  /** Requests answered with an error line (Hs_request_errors). */
+  ERRORS: 3,
+  /** Connections accepted (Hs_connections). */
+  ACCEPTED: 4,
+  /** Bytes read from and written to the worker's connections. */
+  BYTES_RECEIVED: 5,
+  BYTES_SENT: 6,
 } as const;
 
-/** Message kind in the outbound ring: the answers to one LINES message; body: conn, requests
- * and errors of the worker so far (u32 LE each), then the answer lines. */
-export const HS_REPLY = 1;
-
-/** Bytes before the payload of a REPLY body. */
-export const HS_REPLY_HEADER = 12;
-
-/** A body that starts with `conn` (u32 LE), followed by `payload`. */
-export function withConn(conn: number, payload: Uint8Array, extra: number[] = []): Uint8Array {
-  const head = 4 * (1 + extra.length);
-  const out = new Uint8Array(head + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, conn, true);
-  extra.forEach((v, i) => view.setUint32(4 * (i + 1), v >>> 0, true));
-  out.set(payload, head);
-  return out;
-}
-
-/** Write `value` as a u32 LE at `at` of `body`. */
-export function putU32(body: Uint8Array, at: number, value: number): void {
-  body[at] = value & 0xff;
-  body[at + 1] = (value >>> 8) & 0xff;
-  body[at + 2] = (value >>> 16) & 0xff;
-  body[at + 3] = (value >>> 24) & 0xff;
-}
-
-/** The u32 LE at `at` of `body`. */
-export function u32(body: Uint8Array, at: number): number {
-  return (body[at]! | (body[at + 1]! << 8) | (body[at + 2]! << 16) | (body[at + 3]! << 24)) >>> 0;
-}
+/** Slots in a worker's counters. */
+export const HS_COUNTERS = 7;

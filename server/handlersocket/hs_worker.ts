@@ -3,10 +3,14 @@
 
 /**
  * A HandlerSocket worker thread (the plugin's `hstcpsvr_worker`): one engine session on its own
- * store connection, shared by the HandlerSocket connections the main thread gives it; each
- * connection has its own executor (open indexes, auth state). It waits on its inbound ring in
- * short slices, takes every message that has arrived, and answers each batch of request lines,
- * in order, on its outbound ring.
+ * store connection, and its own listener on its port (SO_REUSEPORT, beside the port's other
+ * workers), so the connections the kernel gives it are read, answered and written here without
+ * a hand-off to another thread. Each connection has its own executor (open indexes, auth
+ * state) and answers its pipelined requests in order.
+ *
+ * The main thread controls it by postMessage (hs_messages.ts) and reads its counters from a
+ * shared array; it closes its listener and connections itself, then its session, and reports
+ * each step, so the main thread can unregister it before it is destroyed (MDEV-32484).
  */
 
 import { storePathOf } from "../datadir.ts";
@@ -14,28 +18,37 @@ import { openEngine } from "../sql/engine.ts";
 import type { Engine } from "../sql/engine.ts";
 import type { ServerLink, SqlSession } from "../sql/types.ts";
 import { SERVER_VERSION } from "../version.ts";
-import { SharedChannel, WRITE_DONE } from "../session/shared_channel.ts";
-import { encodeError, HsResponseWriter, splitLines } from "../../protocol/handlersocket.ts";
+import { HsResponseWriter } from "../../protocol/handlersocket.ts";
+import { LineVio } from "../vio/line_vio.ts";
 import { HsExecutor } from "./hs_executor.ts";
 import { memoryTracker } from "../memory/memory_tracker.ts";
 import { jsHeapSampler } from "../memory/js_heap_sampler.ts";
 import {
   type FromHsWorker,
-  HS_REPLY,
-  HS_REPLY_HEADER,
-  HsIn,
+  HsCounter,
+  type HsListen,
   type HsStart,
-  putU32,
-  u32,
+  type ToHsWorker,
 } from "./hs_messages.ts";
 
-/** How long one wait on the inbound ring lasts before it looks again. */
-const WAIT_SLICE_MS = 200;
+/** How often an idle or busy worker publishes its memory samples for the main thread. */
+const PUBLISH_MS = 200;
+/** What a HandlerSocket connection is counted as in the memory tracker: its buffers. */
+const HS_CONN_BYTES = 16 * 1024 + 4096;
 
 let engine: Engine | null = null;
 let session: SqlSession | null = null;
-const executors = new Map<number, HsExecutor>();
+let counters: Float64Array<ArrayBufferLike> = new Float64Array(0);
+let listener: Deno.Listener | null = null;
+let accepting: Promise<void> = Promise.resolve();
+let publishTimer: ReturnType<typeof setInterval> | undefined;
+/** Open connections and the promises that end with them. */
+const open = new Map<LineVio, Promise<void>>();
+/** Hs_* counts, added to by every executor of this thread. */
 const totals = { requests: 0, errors: 0 };
+let quiet: Promise<void> | null = null;
+/** The memory tracker's context of this thread's connections. */
+let context = "handlersocket";
 
 function send(message: FromHsWorker): void {
   self.postMessage(message);
@@ -54,8 +67,10 @@ function noServerLink(): ServerLink {
   };
 }
 
-function start(m: HsStart): boolean {
+function start(m: HsStart): void {
   if (m.memory) memoryTracker.attach(m.memory);
+  counters = new Float64Array(m.counters);
+  context = `handlersocket-${m.threadId}`;
   try {
     engine = openEngine({
       path: storePathOf(m.datadir),
@@ -77,134 +92,123 @@ function start(m: HsStart): boolean {
       noServerLink(),
       () => globals,
     );
-    send({ t: "started" });
-    return true;
+    listener = Deno.listen({ hostname: m.listen.hostname, port: m.listen.port, reusePort: true });
   } catch (error) {
     send({ t: "failed", message: String((error as Error).message ?? error) });
-    return false;
+    closeSession();
+    return;
   }
+  accepting = acceptLoop(listener, m.listen);
+  publishTimer = setInterval(publish, PUBLISH_MS);
+  send({ t: "started" });
 }
 
-/** The reply being built; reused for every batch (the ring copies it). */
-const replyBuffer = new HsResponseWriter(64 * 1024);
-
-/** Messages read from the inbound ring at once, at most. */
-const MAX_DRAIN = 64;
-
-/** Messages taken from the inbound ring and not handled yet: kind, arg and body of each. */
-const drained = { kinds: [] as number[], args: [] as number[], bodies: [] as Uint8Array[] };
-
-/**
- * Answer every line of one batch into `replyBuffer`, after the reply header. `more`: the next
- * drained message is a batch too, so its point finds may share this one's read group.
- */
-function answer(conn: number, body: Uint8Array, more: boolean): void | Promise<void> {
-  replyBuffer.reset(HS_REPLY_HEADER);
-  const ex = executors.get(conn);
-  if (ex) return ex.answer(body, 4, replyBuffer, more);
-  const { lines } = splitLines(body.subarray(4), Number.MAX_SAFE_INTEGER);
-  for (let i = 0; i < lines.length; i++) replyBuffer.raw(encodeError(1, "conn"));
-}
-
-/** The reply of a batch: conn, the worker's Hs_* counts so far, the answer lines. */
-function replyBody(conn: number): Uint8Array {
-  const body = replyBuffer.bytes();
-  putU32(body, 0, conn);
-  putU32(body, 4, totals.requests);
-  putU32(body, 8, totals.errors);
-  return body;
-}
-
-function reply(out: SharedChannel, body: Uint8Array): void {
-  let offset = 0;
-  while ((offset = out.write(HS_REPLY, 0, body, offset)) !== WRITE_DONE) {
-    if (out.stopped) return;
-    // Nothing is held while waiting for the main thread: no snapshot, no metadata lock.
-    session?.endReadGroup();
-    out.waitForSpace(WAIT_SLICE_MS);
-  }
-}
-
-/** Take what has arrived on the inbound ring, up to MAX_DRAIN messages; how many. */
-function drain(inbound: SharedChannel): number {
-  const { kinds, args, bodies } = drained;
-  let body: Uint8Array | null;
-  while (bodies.length < MAX_DRAIN && (body = inbound.read()) !== null) {
-    kinds.push(inbound.kind);
-    args.push(inbound.arg);
-    bodies.push(body);
-  }
-  return bodies.length;
-}
-
-/**
- * Serve the rings until STOP. Every message that has arrived is taken before any is handled,
- * so the point finds of all of them, which all arrived before the first is answered, can read
- * one snapshot (a read group, server/sql/point_read.ts) instead of one each.
- */
-async function serve(inbound: SharedChannel, outbound: SharedChannel): Promise<void> {
-  const { kinds, args, bodies } = drained;
-  for (;;) {
-    const n = drain(inbound);
-    if (n === 0) {
-      if (inbound.stopped) return;
-      // Idle: let the main thread see this thread's memory samples as they are now, and its V8
-      // heap profile when it asked for it (the profiler answers through the event loop).
-      memoryTracker.publish();
-      const profiling = jsHeapSampler.poll();
-      if (profiling !== null) await profiling;
-      else inbound.waitForData(WAIT_SLICE_MS);
-      continue;
-    }
-    for (let i = 0; i < n; i++) {
-      const body = bodies[i]!;
-      switch (kinds[i]) {
-        case HsIn.OPEN: {
-          const secret = new TextDecoder().decode(body.subarray(4));
-          if (session) {
-            executors.set(
-              u32(body, 0),
-              new HsExecutor(session, { writable: args[i] === 1, secret }, totals),
-            );
-          }
-          break;
-        }
-        case HsIn.LINES: {
-          const conn = u32(body, 0);
-          const waiting = answer(conn, body, i + 1 < n && kinds[i + 1] === HsIn.LINES);
-          if (waiting) await waiting;
-          reply(outbound, replyBody(conn));
-          break;
-        }
-        case HsIn.CLOSE:
-          executors.get(u32(body, 0))?.close();
-          executors.delete(u32(body, 0));
-          break;
-        case HsIn.STOP:
-          return;
+async function acceptLoop(l: Deno.Listener, listen: HsListen): Promise<void> {
+  try {
+    for await (const conn of l) {
+      if (quiet !== null) {
+        conn.close();
+        continue;
       }
+      const vio = new LineVio(conn, {
+        maxLine: listen.maxLine,
+        idleTimeoutMs: listen.idleTimeoutMs,
+      });
+      open.set(vio, serve(vio, listen));
     }
-    session?.endReadGroup();
-    kinds.length = 0;
-    args.length = 0;
-    bodies.length = 0;
+  } catch {
+    // the listener was closed
   }
 }
 
-function stop(): void {
-  for (const ex of executors.values()) ex.close();
-  executors.clear();
+/** Serve one connection until it ends. */
+async function serve(vio: LineVio, listen: HsListen): Promise<void> {
+  const memory = memoryTracker.track("hs_connection", context, HS_CONN_BYTES);
+  const executor = new HsExecutor(session!, listen, totals);
+  const out = new HsResponseWriter(4096);
+  counters[HsCounter.CONNS]!++;
+  counters[HsCounter.ACCEPTED]!++;
+  const finish = (lines: Uint8Array): Uint8Array => {
+    const answer = out.bytes();
+    counters[HsCounter.ACTIVE]!--;
+    counters[HsCounter.REQUESTS] = totals.requests;
+    counters[HsCounter.ERRORS] = totals.errors;
+    counters[HsCounter.BYTES_RECEIVED]! += lines.length;
+    counters[HsCounter.BYTES_SENT]! += answer.length;
+    return answer;
+  };
+  try {
+    await vio.run((lines) => {
+      counters[HsCounter.ACTIVE]!++;
+      out.reset();
+      const waiting = executor.answer(lines, 0, out);
+      return waiting ? waiting.then(() => finish(lines)) : finish(lines);
+    });
+  } catch (error) {
+    // An answer failed outside the executor's own error handling: the connection ends.
+    console.error(`HandlerSocket worker: ${error}`);
+  } finally {
+    vio.close();
+    executor.close();
+    open.delete(vio);
+    counters[HsCounter.CONNS]!--;
+    memoryTracker.release(memory);
+  }
+}
+
+/** Let the main thread see this thread's memory samples, and its V8 heap profile when it asked
+ * for one (the profiler answers through the event loop). */
+function publish(): void {
+  memoryTracker.publish();
+  void jsHeapSampler.poll();
+}
+
+async function unlisten(): Promise<void> {
+  try {
+    listener?.close();
+  } catch {
+    // already closed
+  }
+  listener = null;
+  await accepting;
+}
+
+/** Close the listener and every connection, and wait until they are served out. */
+function quiesce(): Promise<void> {
+  quiet ??= (async () => {
+    await unlisten();
+    for (const vio of open.keys()) vio.close();
+    await Promise.all(open.values());
+  })();
+  return quiet;
+}
+
+function closeSession(): void {
   session?.close();
   engine?.close();
   session = null;
   engine = null;
-  jsHeapSampler.close();
 }
 
-self.onmessage = async (e: MessageEvent<HsStart>) => {
-  if (!start(e.data)) return;
-  await serve(new SharedChannel(e.data.inbound), new SharedChannel(e.data.outbound));
-  stop();
-  send({ t: "stopped" });
-  self.close();
+self.onmessage = async (e: MessageEvent<ToHsWorker>) => {
+  const m = e.data;
+  switch (m.t) {
+    case "start":
+      return start(m);
+    case "wake":
+      return publish();
+    case "unlisten":
+      await unlisten();
+      return send({ t: "unlistened" });
+    case "quiesce":
+      await quiesce();
+      return send({ t: "quiet" });
+    case "stop":
+      await quiesce();
+      clearInterval(publishTimer);
+      closeSession();
+      jsHeapSampler.close();
+      send({ t: "stopped" });
+      self.close();
+  }
 };

@@ -1,11 +1,12 @@
 /**
- * The VIO of a line protocol (HandlerSocket): reads a socket into whole lines, hands each batch
- * of complete lines to the owner, writes what the owner answers, in order. A line longer than
+ * The VIO of a line protocol (HandlerSocket): reads a socket into one buffer, hands the owner
+ * each run of complete lines in place (no copy), writes what the owner answers, in order. A line longer than
  * `maxLine` or a peer idle past `idleTimeoutMs` ends the connection (the original plugin closes
  * it too). Like `Vio`, it is the only code that touches its socket (house rule 2).
  */
 
-import { splitLines } from "../../protocol/handlersocket.ts";
+/** Line feed, the end of a request line. */
+const LF = 0x0a;
 
 /** Options of {@linkcode LineVio}. */
 export interface LineVioOptions {
@@ -44,41 +45,66 @@ export class LineVio {
     return a.transport === "tcp" ? `${a.hostname}:${a.port}` : "localhost";
   }
 
-  /** Read lines until the connection ends; `onLines` answers each batch. */
-  async run(onLines: (lines: Uint8Array[]) => Promise<Uint8Array>): Promise<LineVioEnd> {
-    const chunk = new Uint8Array(65536);
+  /**
+   * Read lines until the connection ends. `onLines` gets every complete line read so far as
+   * one view of the read buffer, each line ending in LF (the view stays valid until its answer
+   * is written), and returns the answer's bytes, or their promise. A line over `maxLine` ends
+   * the connection after the lines before it are answered.
+   */
+  async run(
+    onLines: (lines: Uint8Array) => Uint8Array | Promise<Uint8Array>,
+  ): Promise<LineVioEnd> {
+    const max = this.#options.maxLine;
     this.#armIdle();
     try {
       for (;;) {
+        if (this.#used === this.#buf.length) this.#grow();
         let n: number | null;
         try {
-          n = await this.#conn.read(chunk);
+          n = await this.#conn.read(this.#buf.subarray(this.#used));
         } catch {
           return this.#timedOut ? "timeout" : this.#closed ? "closed" : "error";
         }
         // Each read moves the idle deadline; the one timer re-arms itself for the rest.
         this.#idleSince = performance.now();
         if (n === null) return this.#closed ? (this.#timedOut ? "timeout" : "closed") : "eof";
+        const from = this.#used;
+        this.#used += n;
         this.bytesReceived += n;
-        this.#append(chunk.subarray(0, n));
-        const { lines, consumed, overlong } = splitLines(
-          this.#buf.subarray(0, this.#used),
-          this.#options.maxLine,
-        );
-        if (lines.length > 0) {
-          // The lines are views into the buffer: copy them before the buffer moves.
-          const answer = await onLines(lines.map((l) => l.slice()));
-          if (!(await this.#write(answer))) return this.#closed ? "closed" : "error";
-          this.#idleSince = performance.now();
+        // Whole lines: the buffer always starts at a line, and the bytes before `from` hold
+        // no LF (they were an unfinished line).
+        const data = this.#buf.subarray(0, this.#used);
+        let lineStart = 0;
+        let overlong = false;
+        for (let lf = data.indexOf(LF, from); lf >= 0; lf = data.indexOf(LF, lf + 1)) {
+          if (lf - lineStart > max) {
+            overlong = true;
+            break;
+          }
+          lineStart = lf + 1;
         }
-        this.#buf.copyWithin(0, consumed, this.#used);
-        this.#used -= consumed;
+        if (this.#used - lineStart > max) overlong = true;
+        if (lineStart > 0) {
+          const answer = onLines(data.subarray(0, lineStart));
+          const bytes = answer instanceof Uint8Array ? answer : await answer;
+          if (!(await this.#write(bytes))) return this.#closed ? "closed" : "error";
+          this.#idleSince = performance.now();
+          this.#buf.copyWithin(0, lineStart, this.#used);
+          this.#used -= lineStart;
+        }
         if (overlong) return "overlong";
       }
     } finally {
       clearTimeout(this.#idleTimer);
       this.#idleTimer = undefined;
     }
+  }
+
+  /** Double the read buffer (a line longer than it is still being read). */
+  #grow(): void {
+    const bigger = new Uint8Array(this.#buf.length * 2);
+    bigger.set(this.#buf.subarray(0, this.#used));
+    this.#buf = bigger;
   }
 
   /** Start the idle timer: it fires about once per timeout period and closes the connection
@@ -99,16 +125,6 @@ export class LineVio {
       this.close();
     };
     this.#idleTimer = setTimeout(check, ms);
-  }
-
-  #append(bytes: Uint8Array): void {
-    if (this.#used + bytes.length > this.#buf.length) {
-      const bigger = new Uint8Array(Math.max(this.#buf.length * 2, this.#used + bytes.length));
-      bigger.set(this.#buf.subarray(0, this.#used));
-      this.#buf = bigger;
-    }
-    this.#buf.set(bytes, this.#used);
-    this.#used += bytes.length;
   }
 
   async #write(bytes: Uint8Array): Promise<boolean> {

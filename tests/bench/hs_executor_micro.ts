@@ -1,8 +1,8 @@
 /**
  * In-process microbenchmark of the worker side of a HandlerSocket find: a store in a temp
  * datadir, sysbench's sbtest1 with 10000 rows, and finds by primary key through `HsExecutor`
- * — one request at a time, and batches of 16 pipelined lines as the worker answers one ring
- * message. No sockets, no rings. Not a test: it prints µs per find (median of the rounds).
+ * — one request at a time, and batches of 16 pipelined lines as the worker answers one read of
+ * a connection. No sockets. Not a test: it prints µs per find (median of the rounds).
  *
  * ```sh
  * deno run -A tests/bench/hs_executor_micro.ts [--finds=N] [--rounds=R] [--profile=FILE]
@@ -15,7 +15,6 @@ import { initializeStore, openEngine } from "../../server/sql/engine.ts";
 import { createLockTableBuffer } from "../../server/locks/mod.ts";
 import { HsExecutor } from "../../server/handlersocket/hs_executor.ts";
 import { HsResponseWriter } from "../../protocol/handlersocket.ts";
-import { HS_REPLY_HEADER, putU32, withConn } from "../../server/handlersocket/hs_messages.ts";
 import { fakeLink, rootIdentity } from "../sql/_engine_fixture.ts";
 import { sbtestStatements } from "./sbtest_data.ts";
 import { median } from "./median.ts";
@@ -26,44 +25,36 @@ const PIPELINE = 16;
 const POOL = 4096;
 const enc = new TextEncoder();
 
-/** The reply buffer, reused for every batch as the worker does (hs_worker.ts). */
-const reply = new HsResponseWriter(64 * 1024);
+/** The answer buffer, reused for every batch as a worker's connection does (hs_worker.ts). */
+const reply = new HsResponseWriter(4096);
 
-/** The worker's answer to one ring message of lines (hs_worker.ts `answer`, `replyBody`):
- * synchronous when every request was, as in the worker. */
+/** The worker's answer to one read of lines (hs_worker.ts `serve`): synchronous when every
+ * request was, as in the worker. */
 function answer(ex: HsExecutor, body: Uint8Array): Uint8Array | Promise<Uint8Array> {
-  reply.reset(HS_REPLY_HEADER);
-  const waiting = ex.answer(body, 4, reply);
-  if (waiting) return waiting.then(() => replyBody(ex));
-  return replyBody(ex);
+  reply.reset();
+  const waiting = ex.answer(body, 0, reply);
+  if (waiting) return waiting.then(() => reply.bytes());
+  return reply.bytes();
 }
 
-function replyBody(ex: HsExecutor): Uint8Array {
-  const out = reply.bytes();
-  putU32(out, 0, 1);
-  putU32(out, 4, ex.counters.requests);
-  putU32(out, 8, ex.counters.errors);
-  return out;
-}
-
-/** `n` ring bodies of `lines` finds of random ids each (conn id, then the lines with LF). */
+/** `n` batches of `lines` finds of random ids each (the lines with LF). */
 function bodies(n: number, lines: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     let text = "";
     for (let j = 0; j < lines; j++) text += `1\t=\t1\t${1 + Math.floor(Math.random() * ROWS)}\n`;
-    out.push(withConn(1, enc.encode(text)));
+    out.push(enc.encode(text));
   }
   return out;
 }
 
-/** One request per ring message, as with one connection that waits for each answer. */
+/** One request per read, as with one connection that waits for each answer. */
 async function timeSingles(ex: HsExecutor, pool: Uint8Array[], n: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     let r = answer(ex, pool[i % pool.length]!);
     if (r instanceof Promise) r = await r;
-    if (r[HS_REPLY_HEADER] !== 0x30) throw new Error(`Cannot find: ${new TextDecoder().decode(r)}`);
+    if (r[0] !== 0x30) throw new Error(`Cannot find: ${new TextDecoder().decode(r)}`);
   }
   return (performance.now() - t0) * 1000 / n;
 }

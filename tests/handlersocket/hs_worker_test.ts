@@ -1,20 +1,20 @@
 /**
- * A HandlerSocket worker thread behind its rings, without sockets (hs_service.ts
- * `HsWorkerThread` and hs_worker.ts): batches of several connections that arrive together are
- * answered each to its own connection, in order, and a write answered on one thread is seen by
- * the next batch on another.
+ * HandlerSocket's worker threads without the rest of the server (hs_service.ts, hs_thread.ts,
+ * hs_worker.ts): several workers share a port through SO_REUSEPORT and each serves the
+ * connections it accepts, pipelined lines split across writes are answered in order, a write
+ * answered by one thread is seen by the next read on another, the counters add up, a second
+ * service cannot take a port in use, and at the end every connection is closed before its
+ * thread leaves the registry, which it does before it is destroyed.
  */
 
 import assert from "node:assert/strict";
 import { initializeStore, openEngine } from "../../server/sql/engine.ts";
 import { createLockTableBuffer } from "../../server/locks/mod.ts";
 import { storePathOf } from "../../server/datadir.ts";
-import { HsIn, withConn } from "../../server/handlersocket/hs_messages.ts";
-import { HsWorkerThread } from "../../server/handlersocket/hs_service.ts";
+import { HsService, type HsServiceOptions } from "../../server/handlersocket/hs_service.ts";
+import type { HsWorkerThread } from "../../server/handlersocket/hs_thread.ts";
 import { fakeLink, rootIdentity } from "../sql/_engine_fixture.ts";
-
-const enc = new TextEncoder();
-const dec = new TextDecoder();
+import { HsClient } from "./_hs_client.ts";
 
 async function datadir(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "mydeno-hs-worker-" });
@@ -30,58 +30,102 @@ async function datadir(): Promise<string> {
   return dir;
 }
 
-/** Send `lines` of connection `conn`; the answer lines as text. */
-async function ask(t: HsWorkerThread, conn: number, ...lines: string[]): Promise<string[]> {
-  const answer = dec.decode(await t.request(conn, lines.map((l) => enc.encode(l))));
-  return answer.split("\n").slice(0, -1);
+/** A THD registry that records what the service does with it. */
+function fakeRegistry() {
+  let next = 100;
+  const live = new Set<HsWorkerThread>();
+  const removed: { id: number; connsAtRemoval: number }[] = [];
+  return {
+    live,
+    removed,
+    lockTable: createLockTableBuffer(),
+    nextConnectionId: () => next++,
+    addSystem: (t: HsWorkerThread) => void live.add(t),
+    removeSystem: (t: HsWorkerThread) => {
+      live.delete(t);
+      removed.push({ id: t.id, connsAtRemoval: t.conns });
+    },
+  };
 }
 
-Deno.test("handlersocket worker: batches of several connections are answered each in order", async () => {
-  const dir = await datadir();
-  const shared = {
-    t: "start" as const,
+function options(dir: string, registry: ReturnType<typeof fakeRegistry>): HsServiceOptions {
+  return {
     datadir: dir,
     catalogEpoch: new SharedArrayBuffer(4),
-    lockTable: createLockTableBuffer(),
-    globals: [],
+    globals: new Map(),
+    registry,
+    address: "127.0.0.1",
+    port: 0,
+    portWr: 0,
+    threads: 3,
+    threadsWr: 1,
+    secret: "",
+    secretWr: "",
+    timeoutSeconds: 0,
+    maxLine: 4096,
   };
-  // The pump's Atomics.waitAsync does not keep the event loop alive; the server's listeners do.
-  const alive = setInterval(() => {}, 1000);
-  const rd = new HsWorkerThread(1, false, () => {});
-  const wr = new HsWorkerThread(2, true, () => {});
+}
+
+const OPEN = "P\t1\td\tt\tPRIMARY\tid,v";
+
+Deno.test("handlersocket workers: a shared port, pipelined answers in order, counters, teardown order", async () => {
+  const dir = await datadir();
+  const registry = fakeRegistry();
+  const service = await HsService.start(options(dir, registry));
   try {
-    assert.equal(await rd.start({ ...shared, threadId: 1 }), null);
-    assert.equal(await wr.start({ ...shared, threadId: 2 }), null);
-    for (const c of [1, 2, 3]) void rd.send(HsIn.OPEN, 0, withConn(c, new Uint8Array(0)));
-    void wr.send(HsIn.OPEN, 1, withConn(9, new Uint8Array(0)));
-    const open = "P\t1\td\tt\tPRIMARY\tid,v";
-    // Sent together, so the worker finds them in its ring together.
-    const answers = await Promise.all([
-      ask(rd, 1, open, "1\t=\t1\t1", "1\t=\t1\t2"),
-      ask(rd, 2, open, "1\t=\t1\t3"),
-      ask(rd, 3, open, "1\t=\t1\t4", "1\t>=\t1\t2\t5", "1\t=\t1\t1"),
-      ask(wr, 9, open),
-    ]);
-    assert.deepEqual(answers, [
-      ["0\t1", "0\t2\t1\tone", "0\t2\t2\ttwo"],
-      ["0\t1", "0\t2\t3\tthree"],
-      ["0\t1", "0\t2", "0\t2\t2\ttwo\t3\tthree", "0\t2\t1\tone"],
-      ["0\t1"],
-    ]);
-    assert.deepEqual(await ask(wr, 9, "1\t+\t2\t4\tfour", "1\t=\t1\t1\t1\t0\tU\t1\tuno"), [
+    const { rd, wr } = service.ports;
+    assert.ok(rd > 0 && wr > 0 && rd !== wr);
+    assert.equal(registry.live.size, 4);
+    // Another service on a port in use fails (EADDRINUSE) instead of sharing it.
+    await assert.rejects(
+      HsService.start({ ...options(dir, fakeRegistry()), port: rd, portWr: null }),
+      (e: Error) => e instanceof Deno.errors.AddrInUse,
+    );
+
+    // Eight connections: the kernel spreads them over the three read threads.
+    const clients = await Promise.all(Array.from({ length: 8 }, () => HsClient.connect(rd)));
+    for (const c of clients) assert.deepEqual(await c.ask(OPEN), ["0\t1"]);
+    const threads = [...registry.live].filter((t) => !t.writable);
+    assert.equal(threads.reduce((n, t) => n + t.conns, 0), 8);
+
+    // Pipelined lines, split in the middle of a line and of a CR LF, answered in order.
+    const c0 = clients[0]!;
+    await c0.write("1\t=\t1\t1\n1\t>=\t1\t2\t5\n1\t=");
+    await c0.write("\t1\t3\r");
+    await c0.write("\n1\t=\t1\t9\n");
+    const got: string[] = [];
+    for (let i = 0; i < 4; i++) got.push(new TextDecoder().decode((await c0.readLine())!));
+    assert.deepEqual(got, ["0\t2\t1\tone", "0\t2\t2\ttwo\t3\tthree", "0\t2\t3\tthree", "0\t2"]);
+
+    // A write on the write port is seen by every read thread's next find.
+    using w = await HsClient.connect(wr);
+    assert.deepEqual(await w.ask(OPEN, "1\t+\t2\t4\tfour", "1\t=\t1\t1\t1\t0\tU\t1\tuno"), [
+      "0\t1",
       "0\t1\t0",
       "0\t1\t1",
     ]);
-    const again = await Promise.all([
-      ask(rd, 1, "1\t=\t1\t4", "1\t=\t1\t1"),
-      ask(rd, 2, "1\t=\t1\t1"),
-      ask(rd, 7, "1\t=\t1\t1"),
-    ]);
-    assert.deepEqual(again, [["0\t2\t4\tfour", "0\t2\t1\tuno"], ["0\t2\t1\tuno"], ["1\t1\tconn"]]);
+    for (const c of clients) {
+      assert.deepEqual(await c.ask("1\t=\t1\t4", "1\t=\t1\t1"), ["0\t2\t4\tfour", "0\t2\t1\tuno"]);
+    }
+
+    const status = new Map(service.status());
+    assert.equal(status.get("Hs_connections"), 9);
+    assert.equal(status.get("Hs_connections_open"), 9);
+    // 9 opens, 4 + 2 + 16 finds, 2 writes.
+    assert.equal(status.get("Hs_requests"), 9 + 4 + 2 + 16);
+    assert.equal(status.get("Hs_request_errors"), 0);
+    assert.equal(status.get("Hs_threads"), 4);
+    assert.match(threads[0]!.processInfo(Date.now()).state, /^handlersocket: mode=rd, \d+ conns/);
+
+    // Closing with every connection open: each is closed before its thread leaves the registry.
+    await service.close();
+    for (const c of [...clients, w]) assert.equal(await c.readLine(), null);
+    for (const c of clients) c[Symbol.dispose]();
+    assert.equal(registry.live.size, 0);
+    assert.deepEqual(registry.removed.map((r) => r.connsAtRemoval), [0, 0, 0, 0]);
+    await assert.rejects(HsClient.connect(rd));
   } finally {
-    clearInterval(alive);
-    await rd.stop();
-    await wr.stop();
+    await service.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
