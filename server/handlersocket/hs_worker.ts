@@ -121,6 +121,55 @@ async function acceptLoop(l: Deno.Listener, listen: HsListen): Promise<void> {
   }
 }
 
+/** A run of request lines of one connection waiting for its turn in this tick's round. */
+interface Batch {
+  executor: HsExecutor;
+  lines: Uint8Array;
+  out: HsResponseWriter;
+  done: (error: unknown) => void;
+}
+
+/** Batches read in this event-loop tick, answered together by `answerRound`. */
+let round: Batch[] = [];
+/** The last round queued: rounds run one after another, as the connections share one session
+ * (a round that waits for a statement holds the next back). */
+let rounds: Promise<void> = Promise.resolve();
+
+/**
+ * Answer every batch read in this tick, in arrival order. The reads that completed together
+ * reach `serve` one after another before any later I/O, so one microtask queued by the first
+ * sees them all (`rounds.then` is that microtask when no round is running), and their point finds may share one read group (one SQLite snapshot and
+ * metadata lock, server/sql/point_read.ts): every one of them arrived before the first is
+ * answered, so reading them at one instant is a valid order for every client. The group ends
+ * with the round, before this thread waits for I/O again.
+ */
+async function answerRound(): Promise<void> {
+  const batches = round;
+  round = [];
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i]!;
+    counters[HsCounter.ACTIVE]!++;
+    try {
+      b.out.reset();
+      const waiting = b.executor.answer(b.lines, 0, b.out, i + 1 < batches.length);
+      if (waiting) await waiting;
+      b.done(null);
+    } catch (error) {
+      b.done(error);
+    } finally {
+      counters[HsCounter.ACTIVE]!--;
+    }
+  }
+  try {
+    session?.endReadGroup();
+  } catch (error) {
+    // The snapshot could not be released cleanly; the next statement starts a new one.
+    console.error(`HandlerSocket worker: ${error}`);
+  }
+  counters[HsCounter.REQUESTS] = totals.requests;
+  counters[HsCounter.ERRORS] = totals.errors;
+}
+
 /** Serve one connection until it ends. */
 async function serve(vio: LineVio, listen: HsListen): Promise<void> {
   const memory = memoryTracker.track("hs_connection", context, HS_CONN_BYTES);
@@ -128,22 +177,24 @@ async function serve(vio: LineVio, listen: HsListen): Promise<void> {
   const out = new HsResponseWriter(4096);
   counters[HsCounter.CONNS]!++;
   counters[HsCounter.ACCEPTED]!++;
-  const finish = (lines: Uint8Array): Uint8Array => {
-    const answer = out.bytes();
-    counters[HsCounter.ACTIVE]!--;
-    counters[HsCounter.REQUESTS] = totals.requests;
-    counters[HsCounter.ERRORS] = totals.errors;
-    counters[HsCounter.BYTES_RECEIVED]! += lines.length;
-    counters[HsCounter.BYTES_SENT]! += answer.length;
-    return answer;
-  };
   try {
-    await vio.run((lines) => {
-      counters[HsCounter.ACTIVE]!++;
-      out.reset();
-      const waiting = executor.answer(lines, 0, out);
-      return waiting ? waiting.then(() => finish(lines)) : finish(lines);
-    });
+    await vio.run((lines) =>
+      new Promise<Uint8Array>((resolve, reject) => {
+        if (round.length === 0) rounds = rounds.then(answerRound);
+        round.push({
+          executor,
+          lines,
+          out,
+          done: (error) => {
+            if (error !== null) return reject(error);
+            const answer = out.bytes();
+            counters[HsCounter.BYTES_RECEIVED]! += lines.length;
+            counters[HsCounter.BYTES_SENT]! += answer.length;
+            resolve(answer);
+          },
+        });
+      })
+    );
   } catch (error) {
     // An answer failed outside the executor's own error handling: the connection ends.
     console.error(`HandlerSocket worker: ${error}`);
