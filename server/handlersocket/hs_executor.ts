@@ -34,6 +34,7 @@ import {
 import {
   changes,
   filterVerdict,
+  intToken,
   keyParameters,
   PAGE,
   pointSql,
@@ -172,7 +173,10 @@ export class HsExecutor {
     const point = index.point ??= { sql: pointSql(index), params: [] };
     const params = point.params;
     for (let i = 0; i < scan.keys; i++) {
-      params[i] = tokenValue(line.subarray(scan.starts[i], scan.ends[i]));
+      const start = scan.starts[i]!;
+      const end = scan.ends[i]!;
+      const n = index.intKeys[i] ? intToken(line, start, end) : null;
+      params[i] = n ?? tokenValue(line.subarray(start, end));
     }
     params.length = scan.keys;
     this.counters.requests++;

@@ -13,6 +13,9 @@ export interface HsIndex {
   table: string;
   /** Key columns of the index, in index order. */
   keyParts: string[];
+  /** For each key column: its type is an integer type (a key token in canonical decimal form
+   * can then be bound as a number, which compares exactly as its text would). */
+  intKeys: boolean[];
   /** Columns a find returns and an insert / update sets. */
   columns: string[];
   /** Filter columns (`F` / `W` refer to them by position). */
@@ -39,6 +42,9 @@ export class HsOpenError extends Error {
     super(word);
   }
 }
+
+/** SHOW COLUMNS types of the integer columns. */
+const INTEGER_TYPE = /^(tiny|small|medium|big)?int\b/i;
 
 /** Quote a MySQL identifier. */
 export function ident(name: string): string {
@@ -80,6 +86,9 @@ export async function openIndex(
   const all = columnRows.map((r) => text(r[0]));
   const byLower = new Map(all.map((name) => [name.toLowerCase(), name]));
   const autoColumn = columnRows.find((r) => /auto_increment/i.test(text(r[5])));
+  const intColumns = new Set(
+    columnRows.filter((r) => INTEGER_TYPE.test(text(r[1]))).map((r) => text(r[0])),
+  );
   const notNull = new Set(columnRows.filter((r) => text(r[2]) === "NO").map((r) => text(r[0])));
   // SHOW INDEX: Table, Non_unique, Key_name, Seq_in_index, Column_name, ...
   const keys = new Map<string, { unique: boolean; parts: string[] }>();
@@ -106,6 +115,7 @@ export async function openIndex(
     db,
     table,
     keyParts: opened.parts,
+    intKeys: opened.parts.map((p) => intColumns.has(p)),
     columns: pick(columnList),
     fcolumns: pick(filterList),
     rowKey: unique ? unique.parts : all,

@@ -5,7 +5,7 @@ import {
   PointFindScan,
   tokenNumber,
 } from "../../server/handlersocket/hs_request.ts";
-import { tokenValue } from "../../server/handlersocket/hs_sql.ts";
+import { intToken, tokenValue } from "../../server/handlersocket/hs_sql.ts";
 
 const enc = new TextEncoder();
 
@@ -68,4 +68,17 @@ Deno.test("handlersocket request: key tokens become text when UTF-8, bytes other
   assert.equal(tokenValue(enc.encode("Grüße")), "Grüße");
   assert.equal(tokenValue(enc.encode("x".repeat(40))), "x".repeat(40));
   assert.deepEqual(tokenValue(new Uint8Array([0x61, 0xff])), new Uint8Array([0x61, 0xff]));
+});
+
+Deno.test("handlersocket request: key tokens in canonical decimal form read as numbers", () => {
+  const read = (text: string) => intToken(enc.encode(`k${text}k`), 1, 1 + text.length);
+  for (const [text, n] of [["0", 0], ["7", 7], ["-5", -5], ["123456789012345", 123456789012345]]) {
+    assert.equal(read(text as string), n, text as string);
+  }
+  // Anything whose text SQLite would read differently stays text.
+  for (
+    const text of ["", "-", "-0", "007", "+7", "7.0", " 7", "7 ", "1e3", "1234567890123456", "x"]
+  ) {
+    assert.equal(read(text), null, text);
+  }
 });
