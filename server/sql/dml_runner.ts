@@ -11,6 +11,8 @@ import { withBusyRetry } from "./transaction_state.ts";
 import { mapStoreError } from "../store/store_errors.ts";
 import type { Session } from "./session.ts";
 import { assignInto } from "./select_into.ts";
+import { lockPlan } from "./statement_locks.ts";
+import { sysVar } from "./sys_var.ts";
 
 type Bind = null | number | bigint | string | Uint8Array;
 
@@ -47,7 +49,7 @@ function bindSlots(
         out[i] = bindValue(s.getUserVar(slot.name));
         break;
       case "sysvar":
-        out[i] = bindValue(s.sysVar(slot.name, slot.scope));
+        out[i] = bindValue(sysVar(s, slot.name, slot.scope));
         break;
       case "const":
         out[i] = bindValue(slot.value);
@@ -165,7 +167,7 @@ export function runPlan(
   // Checked on every execution: a cached plan may serve another account of this connection.
   if (plan.access.length > 0) {
     s.checkAccess(plan.access);
-    s.lockPlan(plan);
+    lockPlan(s, plan);
   }
   const args = bindSlots(s, plan.slots, literals, params);
   s.beforeStatement(plan.writes);

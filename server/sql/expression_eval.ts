@@ -13,6 +13,7 @@ import { mapStoreError } from "../store/store_errors.ts";
 import type { SqlValue } from "./types.ts";
 import type { Session } from "./session.ts";
 import { readAccess } from "./plan_access.ts";
+import { sysVar } from "./sys_var.ts";
 
 /** Evaluate the expression starting at token `start`, up to a top-level `,` or the end. */
 export function evalExpression(
@@ -37,7 +38,7 @@ export function evalExpression(
       case "uservar":
         return bindValue(s.getUserVar(slot.name));
       case "sysvar":
-        return bindValue(s.sysVar(slot.name, slot.scope));
+        return bindValue(sysVar(s, slot.name, slot.scope));
       case "const":
         return bindValue(slot.value);
       default:

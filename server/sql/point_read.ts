@@ -26,6 +26,8 @@ import { readsProcessList } from "./processlist_view.ts";
 import { sqlCommandSlot } from "./sql_command.ts";
 import type { PointReader, SqlValue } from "./types.ts";
 import type { Session } from "./session.ts";
+import { endStatement, statementFailed } from "./statement_end.ts";
+import { lockPlan } from "./statement_locks.ts";
 
 type Bind = ReturnType<typeof bindValue>;
 type ConstSlot = Extract<Slot, { kind: "const" }>;
@@ -77,9 +79,9 @@ export class PointRead implements PointReader {
       return this.#read(params);
     } catch (e) {
       g.end();
-      throw s.statementFailed(e);
+      throw statementFailed(s, e);
     } finally {
-      if (!g.active) s.endStatement();
+      if (!g.active) endStatement(s);
     }
   }
 
@@ -96,7 +98,7 @@ export class PointRead implements PointReader {
     // Checked on every run: the privileges may have changed since (dml_runner.ts runPlan).
     if (plan.access.length > 0) {
       s.checkAccess(plan.access);
-      s.lockPlan(plan);
+      lockPlan(s, plan);
     }
     if (group) s.readGroup.start(plan, epoch);
   }
@@ -186,7 +188,7 @@ export class ReadGroup {
       // A read-only transaction: nothing to keep.
       if (s.conn.db.isTransaction) s.conn.db.exec("ROLLBACK");
     } finally {
-      s.endStatement();
+      endStatement(s);
     }
   }
 }

@@ -1,7 +1,10 @@
 /**
  * One client session in the engine (`SqlSession`): its database, variables, user variables,
- * warnings, transaction and temporary tables, and the hot path of a statement: tokenize,
- * digest, find the cached plan, bind, run.
+ * warnings, transaction and temporary tables, and the hot path of a statement: tokenize, set up
+ * the per-statement state, run, end. What works on a session beside it: dml_statement.ts (find
+ * the cached plan, run it), statement_locks.ts (metadata locks), statement_end.ts (a statement's
+ * end or failure), sys_var.ts (@@variables), diagnostics_area.ts (SHOW WARNINGS) and
+ * session_commands.ts (COM_INIT_DB, COM_FIELD_LIST, COM_RESET_CONNECTION).
  */
 
 import { ER, MysqlError } from "../errors/mysql_error.ts";
@@ -17,49 +20,32 @@ import type {
   StatementResult,
 } from "./types.ts";
 import { SessionFunctionHost } from "./session_function_host.ts";
-import type { Plan } from "./plan.ts";
-import { digest } from "./digest.ts";
-import { compileDml, DML_WORDS } from "./dml_compiler.ts";
+import type { Plan, TableAccess } from "./plan.ts";
+import { DML_WORDS } from "./dml_compiler.ts";
 import type { CompileContext } from "./compile_context.ts";
-import { runPlan } from "./dml_runner.ts";
-import { pinsMatch } from "./plan_cache.ts";
+import { compilePlan, runDml } from "./dml_statement.ts";
 import { TransactionState } from "./transaction_state.ts";
 import type { StoreConnection } from "./store_connection.ts";
 import type { Catalog } from "../store/catalog.ts";
 import type { TableDef } from "../store/table_def.ts";
-import { type ConversionMode, textOf } from "./column_values.ts";
+import type { ConversionMode } from "./column_values.ts";
 import { dispatchStatement } from "./statement_dispatch.ts";
-import {
-  type GlobalValues,
-  initialGlobals,
-  SessionVariables,
-} from "../variables/system_variables.ts";
+import { SessionVariables } from "../variables/system_variables.ts";
+import { sessionGlobals, variableValue } from "./sys_var.ts";
+import { keepsDiagnostics, MAX_WARNINGS, type Warning } from "./diagnostics_area.ts";
 import { SessionPrepared } from "./session_prepared.ts";
 import { PointRead, ReadGroup } from "./point_read.ts";
-import { fieldListColumns } from "./show_create_table.ts";
 import { conversionMode, WriteCounters } from "./write_counters.ts";
 import type { Privileges } from "../auth/privileges.ts";
-import type { TableAccess } from "./plan.ts";
 import type { LockTable } from "../locks/lock_table.ts";
-import { MdlMode, SessionLocks, type TableLockRequest } from "../locks/mod.ts";
-import { endsSession, type SessionSignals, SessionState } from "../session/session_signals.ts";
+import { SessionLocks } from "../locks/mod.ts";
+import { lockForDdl } from "./statement_locks.ts";
+import { endStatement, statementFailed } from "./statement_end.ts";
+import { type SessionSignals, SessionState } from "../session/session_signals.ts";
 import type { StatusCounters } from "../thd/status_counters.ts";
 import { sqlCommandSlot } from "./sql_command.ts";
-import { markProcessListReader, processListJson, readsProcessList } from "./processlist_view.ts";
-import {
-  markMemoryReader,
-  ownSamples,
-  readsHeapSamples,
-  readsMemoryViews,
-  setMemoryRows,
-} from "../memory/memory_views.ts";
-import {
-  checkAccess,
-  checkDatabaseVisible,
-  checkTableVisible,
-  missingTableError,
-  privilegesOf,
-} from "./privilege_checks.ts";
+import { checkAccess, missingTableError } from "./privilege_checks.ts";
+import { dropTemporaryTables, fieldList, resetSession, useDatabase } from "./session_commands.ts";
 
 /** What a session shares with its engine. */
 export interface EngineCore {
@@ -69,15 +55,6 @@ export interface EngineCore {
   lockTable: LockTable | null;
   releaseConnection(conn: StoreConnection): void;
 }
-
-/** One warning, note or error for SHOW WARNINGS. */
-export interface Warning {
-  level: "Note" | "Warning" | "Error";
-  code: number;
-  message: string;
-}
-
-const MAX_WARNINGS = 64;
 
 /** A statement's result, or a promise of it for statements that ask the main thread. */
 export type Outcome = StatementResult | Promise<StatementResult>;
@@ -133,7 +110,7 @@ export class Session implements SqlSession, CompileContext {
     this.identity = identity;
     this.link = link;
     this.globalsSource = globals;
-    this.vars = new SessionVariables(this.#globalValues());
+    this.vars = new SessionVariables(sessionGlobals(this.globalsSource()));
     this.currentDb = null;
     this.locks = engine.lockTable
       ? new SessionLocks(engine.lockTable.attach(identity.connectionId))
@@ -142,13 +119,7 @@ export class Session implements SqlSession, CompileContext {
     conn.host = new SessionFunctionHost(this);
     this.variablesChanged();
     this.writeCounters = new WriteCounters(this.#conversionMode(false));
-    if (identity.db !== null) this.useDatabase(identity.db);
-  }
-
-  #globalValues(): GlobalValues {
-    const g = initialGlobals();
-    for (const [k, v] of this.globalsSource()) g.set(k, v);
-    return g;
+    if (identity.db !== null) useDatabase(this, identity.db);
   }
 
   /**
@@ -203,14 +174,14 @@ export class Session implements SqlSession, CompileContext {
     const toks = tokens ?? tokenize(sql);
     const first = toks[0]!;
     if (first.kind === "eof") throw new MysqlError(ER.ER_EMPTY_QUERY, "Query was empty");
-    const keepWarnings = first.kind === "word" && first.upper === "SHOW" && isDiagnostics(toks);
+    const keepWarnings = first.kind === "word" && first.upper === "SHOW" && keepsDiagnostics(toks);
     return this.runPrepared(
       () => {
         if (
           (first.kind === "word" && DML_WORDS.has(first.upper)) ||
           (first.kind === "op" && first.value === "(")
         ) {
-          return this.#runDml(sql, toks, params);
+          return runDml(this, sql, toks, params);
         }
         return dispatchStatement(this, sql, toks);
       },
@@ -228,18 +199,18 @@ export class Session implements SqlSession, CompileContext {
     this.#tokens = tokens;
     this.#sql = sql;
     const fail = (e: unknown): never => {
-      throw this.statementFailed(e);
+      throw statementFailed(this, e);
     };
     this.signals?.setState(SessionState.EXECUTING);
     this.status?.count(sqlCommandSlot(tokens));
     try {
       if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
       const r = f();
-      if (r instanceof Promise) return r.catch(fail).finally(() => this.endStatement());
-      this.endStatement();
+      if (r instanceof Promise) return r.catch(fail).finally(() => endStatement(this));
+      endStatement(this);
       return r;
     } catch (e) {
-      this.endStatement();
+      endStatement(this);
       return fail(e);
     }
   }
@@ -253,120 +224,9 @@ export class Session implements SqlSession, CompileContext {
     this.status?.count(com);
   }
 
-  /** A failed statement's error as a MysqlError, recorded for SHOW ERRORS; an error that ends
-   * the session (killed, client gone) also drops its transaction and locks. */
-  statementFailed(e: unknown): MysqlError {
-    const err = e instanceof MysqlError ? e : toMysqlError(e);
-    // The client is gone or the connection was killed: nothing of the transaction stays.
-    if (endsSession(err)) this.#abandon();
-    this.warnings = [{ level: "Error", code: err.code, message: err.message }];
-    return err;
-  }
-
-  /** Statement-duration locks go (or stay with the open transaction); KILL QUERY is spent. */
-  endStatement(): void {
-    this.locks?.endStatement(this.txn.open);
-    const signals = this.signals;
-    if (signals) {
-      signals.clearKillQuery();
-      signals.setState(SessionState.NONE);
-    }
-  }
-
-  /** Roll back and drop every lock (the session is ending). */
-  #abandon(): void {
-    try {
-      this.txn.rollback();
-    } catch {
-      // The connection is closing anyway; SQLite rolls back when it is closed.
-    }
-    this.locks?.releaseAll();
-  }
-
-  /** Take the metadata locks of a DML plan, or check them against LOCK TABLES. */
-  lockPlan(plan: Plan): void {
-    const locks = this.locks;
-    if (!locks || plan.access.length === 0) return;
-    const requests = plan.mdl ??= mdlRequests(plan);
-    if (locks.lockedTables) {
-      for (const r of requests) locks.checkLocked(r.db, r.name, r.mode !== MdlMode.S);
-      return;
-    }
-    locks.acquire(requests, this.lockWaitTimeoutMdl());
-  }
-
-  /**
-   * Before DDL on `tables`: commit implicitly, then take X on each, waiting for the open
-   * transactions that use them ("Waiting for table metadata lock"); under LOCK TABLES each
-   * must be WRITE-locked instead. The catalog is re-read after a wait.
-   */
+  /** Before DDL on `tables`: an implicit commit, then X on each (statement_locks.ts). */
   lockForDdl(tables: readonly { db: string; name: string }[], checkLocked = true): void {
-    this.implicitCommit();
-    const locks = this.locks;
-    const permanent = tables.filter((t) => !this.temps.has(`${t.db}\0${t.name}`));
-    if (!locks || permanent.length === 0) return;
-    if (locks.lockedTables) {
-      if (checkLocked) { for (const t of permanent) locks.checkLocked(t.db, t.name, true); }
-      return;
-    }
-    locks.acquire(
-      permanent.map((t) => ({ db: t.db, name: t.name, mode: MdlMode.X })),
-      this.lockWaitTimeoutMdl(),
-    );
-    if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
-  }
-
-  /** lock_wait_timeout in seconds (metadata locks, LOCK TABLES). */
-  lockWaitTimeoutMdl(): number {
-    return Number(this.vars.get("lock_wait_timeout") ?? 31536000);
-  }
-
-  #runDml(sql: string, tokens: Token[], params: readonly SqlValue[]): Outcome {
-    const d = digest(tokens, this.currentDb ?? "");
-    let plan = this.conn.plans.get(d.key);
-    if (plan && !pinsMatch(plan, d.literals)) plan = undefined;
-    if (!plan) {
-      plan = compileDml(this, sql, tokens);
-      markProcessListReader(plan);
-      markMemoryReader(plan);
-      this.conn.plans.set(d.key, plan);
-    }
-    return this.runPlan(plan, sql, d.literals, params);
-  }
-
-  /** Run a compiled plan; one that reads information_schema.PROCESSLIST fetches it first. */
-  runPlan(
-    plan: Plan,
-    sql: string,
-    literals: readonly unknown[],
-    params: readonly SqlValue[],
-  ): Outcome {
-    if (readsMemoryViews(plan) && this.link.memoryRows) {
-      return this.link.memoryRows({ heapSamples: readsHeapSamples(plan) }).then((rows) => {
-        // Without PROCESS an account sees only its own session's samples (as PROCESSLIST).
-        const all = privilegesOf(this).global("PROCESS");
-        setMemoryRows(all ? rows : ownSamples(rows, this.identity.connectionId));
-        return this.#runPlanWithProcessList(plan, sql, literals, params);
-      });
-    }
-    return this.#runPlanWithProcessList(plan, sql, literals, params);
-  }
-
-  #runPlanWithProcessList(
-    plan: Plan,
-    sql: string,
-    literals: readonly unknown[],
-    params: readonly SqlValue[],
-  ): Outcome {
-    if (!readsProcessList(plan)) return runPlan(this, plan, sql, literals, params);
-    return this.link.processList().then((list) => {
-      // Without PROCESS an account sees only its own threads (MySQL).
-      const all = privilegesOf(this).global("PROCESS");
-      this.processListJson = processListJson(
-        all ? list : list.filter((p) => p.user === this.identity.user),
-      );
-      return runPlan(this, plan, sql, literals, params);
-    });
+    lockForDdl(this, tables, checkLocked);
   }
 
   /** Compile (or find) the plan of a DML statement for COM_STMT_PREPARE. */
@@ -374,10 +234,7 @@ export class Session implements SqlSession, CompileContext {
     if (this.engine.catalog.refresh(this.conn.db)) this.conn.invalidate();
     this.#tokens = tokens;
     this.#sql = sql;
-    const plan = compileDml(this, sql, tokens);
-    markProcessListReader(plan);
-    markMemoryReader(plan);
-    return plan;
+    return compilePlan(this, sql, tokens);
   }
 
   prepare(sql: string): PreparedStatement {
@@ -495,90 +352,22 @@ export class Session implements SqlSession, CompileContext {
     return this.warnings.length;
   }
 
-  // ---- variables -----------------------------------------------------------------------------
-
-  /** @@name as a SQL value. */
-  sysVar(name: string, scope: "global" | "session" | "default"): SqlValue {
-    if (name === "warning_count") return this.warnings.length;
-    if (name === "error_count") return this.warnings.filter((w) => w.level === "Error").length;
-    if (name === "last_insert_id" || name === "identity") return this.lastInsertIdValue;
-    const v = this.vars.get(name, scope);
-    return v === null ? null : v;
-  }
+  // ---- session commands (session_commands.ts) and variables (sys_var.ts) --------------------
 
   getVariable(name: string): string | number | null {
-    try {
-      const v = this.sysVar(name, "default");
-      return typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? textOf(v) : v;
-    } catch {
-      return null;
-    }
+    return variableValue(this, name);
   }
 
-  // ---- session commands --------------------------------------------------------------------
-
   useDatabase(db: string): void {
-    // MySQL checks access before existence: an unreachable database is 1044, not 1049.
-    checkDatabaseVisible(this, db);
-    if (
-      !this.engine.catalog.schema(db) && db.toLowerCase() !== "information_schema" &&
-      db.toLowerCase() !== "performance_schema"
-    ) {
-      this.engine.catalog.refresh(this.conn.db);
-      if (!this.engine.catalog.schema(db)) {
-        throw new MysqlError(ER.ER_BAD_DB_ERROR, `Unknown database '${db}'`);
-      }
-    }
-    this.currentDb = db;
+    useDatabase(this, db);
   }
 
   fieldList(table: string, wildcard: string): ColumnMeta[] {
-    if (this.currentDb === null) throw new MysqlError(ER.ER_NO_DB_ERROR, "No database selected");
-    checkTableVisible(this, this.currentDb, table);
-    const def = this.findTable(this.currentDb, table);
-    if (!def) {
-      throw new MysqlError(ER.ER_NO_SUCH_TABLE, `Table '${this.currentDb}.${table}' doesn't exist`);
-    }
-    return fieldListColumns(def, wildcard);
+    return fieldList(this, table, wildcard);
   }
 
   reset(identity?: SessionIdentity): void {
-    this.readGroup.end();
-    this.txn.rollback();
-    this.locks?.releaseAll();
-    this.dropTemporaryTables();
-    for (const p of [...this.#prepared]) p.close();
-    this.userVars.clear();
-    this.warnings = [];
-    this.vars.reset();
-    this.variablesChanged();
-    this.lastInsertIdValue = 0;
-    if (identity) this.identity = identity;
-    this.privilegeCache = null;
-    this.currentDb = null;
-    if (this.identity.db !== null) {
-      try {
-        this.useDatabase(this.identity.db);
-      } catch {
-        this.currentDb = null;
-      }
-    }
-  }
-
-  /** Drop this session's TEMPORARY tables. */
-  dropTemporaryTables(): void {
-    if (this.temps.size === 0) return;
-    for (const t of this.temps.values()) {
-      try {
-        this.conn.db.exec(
-          `DROP TABLE IF EXISTS temp."${`${t.db}.${t.name}`.replaceAll('"', '""')}"`,
-        );
-      } catch {
-        // The connection is being recycled; a failed drop leaves nothing another session sees.
-      }
-    }
-    this.temps.clear();
-    this.conn.invalidate();
+    resetSession(this, this.#prepared, identity);
   }
 
   close(): void {
@@ -586,7 +375,7 @@ export class Session implements SqlSession, CompileContext {
     try {
       this.readGroup.end();
       this.txn.rollback();
-      this.dropTemporaryTables();
+      dropTemporaryTables(this);
       for (const p of [...this.#prepared]) p.close();
     } finally {
       this.locks?.close();
@@ -595,29 +384,4 @@ export class Session implements SqlSession, CompileContext {
       this.engine.releaseConnection(this.conn);
     }
   }
-}
-
-function isDiagnostics(tokens: Token[]): boolean {
-  const w = tokens[1];
-  if (!w || w.kind !== "word") return false;
-  if (w.upper === "WARNINGS" || w.upper === "ERRORS") return true;
-  return w.upper === "COUNT";
-}
-
-/** The metadata locks of a plan: SW on written tables (and FOR UPDATE), S on the rest. */
-function mdlRequests(plan: Plan): TableLockRequest[] {
-  const out = new Map<string, TableLockRequest>();
-  for (const a of plan.access) {
-    const write = plan.writes && (plan.kind === "select" || a.priv !== "SELECT");
-    const mode = write ? MdlMode.SW : MdlMode.S;
-    const key = `${a.db}\0${a.table}`;
-    const seen = out.get(key);
-    if (!seen || seen.mode < mode) out.set(key, { db: a.db, name: a.table, mode });
-  }
-  return [...out.values()];
-}
-
-function toMysqlError(e: unknown): MysqlError {
-  const message = e instanceof Error ? e.message : String(e);
-  return new MysqlError(1105, `Unknown error: ${message}`);
 }

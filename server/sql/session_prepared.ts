@@ -12,6 +12,7 @@ import { DML_WORDS } from "./dml_compiler.ts";
 import { digest } from "./digest.ts";
 import { expressionMeta } from "./column_meta.ts";
 import type { Outcome, Session } from "./session.ts";
+import { runPlanWithViews } from "./dml_statement.ts";
 
 /** A prepared statement of a session. */
 export class SessionPrepared implements PreparedStatement {
@@ -73,7 +74,7 @@ export class SessionPrepared implements PreparedStatement {
           this.#plan = s.planFor(this.#sql, this.#tokens);
           this.#epoch = s.engine.catalog.epoch;
         }
-        return s.runPlan(this.#plan, this.#sql, this.#literals, params);
+        return runPlanWithViews(s, this.#plan, this.#sql, this.#literals, params);
       },
       this.#sql,
       this.#tokens,

@@ -11,6 +11,7 @@ import type { StatementResult } from "./types.ts";
 import type { Session } from "./session.ts";
 import { ok } from "./statement_dispatch.ts";
 import { checkDatabasePrivilege, checkTablePrivilege } from "./privilege_checks.ts";
+import { lockWaitTimeoutMdl } from "./statement_locks.ts";
 
 function chain(c: TokenCursor): void {
   // [AND [NO] CHAIN] [[NO] RELEASE]
@@ -87,7 +88,7 @@ function lockTables(s: Session, c: TokenCursor): StatementResult {
     locks.push({ db, name: q.name, write });
   } while (c.acceptOp(","));
   c.expectEnd();
-  s.locks?.lockTables(locks, s.lockWaitTimeoutMdl());
+  s.locks?.lockTables(locks, lockWaitTimeoutMdl(s));
   return ok(s);
 }
 
