@@ -47,7 +47,7 @@ const PAIRS: ReadonlyArray<readonly [string, string]> = [
 export function initialGlobals(
   overrides: ReadonlyMap<string, VariableValue> = new Map(),
 ): GlobalValues {
-  // Every session starts from the defaults (sql/session.ts): copy them once built.
+  // Every session starts from the defaults (sys_var.ts `sessionGlobals`): copy them once built.
   if (overrides.size === 0) return new Map(defaultGlobals ??= buildGlobals(overrides));
   return buildGlobals(overrides);
 }
