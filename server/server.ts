@@ -11,7 +11,7 @@ import { SessionThread } from "./connection/session_thread.ts";
 import { ThreadCache } from "./thread_cache/thread_cache.ts";
 import { encodeErrPacket, PacketFramer } from "./connection/_protocol.ts";
 import { ER, MysqlError } from "./errors/mysql_error.ts";
-import { logNote, logWarning } from "./log/error_log.ts";
+import { logError, logNote, logWarning } from "./log/error_log.ts";
 import type { GlobalVariables } from "./session/session_messages.ts";
 import { PROGRAM_NAME, SERVER_VERSION } from "./version.ts";
 import { Vio } from "./vio/vio.ts";
@@ -138,6 +138,7 @@ export class Server {
       globals: this.registry.globals,
       registry: this.registry,
     });
+    for (const error of this.#hs.portErrors) logError(`handlersocket: ${error}`);
     const { rd, wr } = this.#hs.ports;
     logNote(`handlersocket: listening on port ${rd || "-"} (read), ${wr || "-"} (write)`);
   }

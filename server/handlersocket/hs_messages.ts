@@ -40,6 +40,9 @@ export interface HsStart {
   listen: HsListen;
   /** The worker's counters (`HsCounter` slots), read by the main thread. */
   counters: SharedArrayBuffer;
+  /** The session's control array (server/session/session_signals.ts): the main thread stores
+   * KILL there to end a statement that waits (a lock held by SQL) before the worker ends. */
+  control: SharedArrayBuffer;
   /** The worker's memory tracker's shared buffers (server/memory). */
   memory?: MemoryThreadBuffers;
 }

@@ -47,8 +47,12 @@ export interface HsServiceOptions {
 export class HsService {
   readonly #options: HsServiceOptions;
   readonly #threads: HsWorkerThread[] = [];
+  /** Threads being ended (KILL, UNINSTALL, shutdown): out of Hs_threads, still in the totals
+   * until their counts join `#ended`, so Hs_connections and Hs_requests never go down. */
+  readonly #ending = new Set<HsWorkerThread>();
   readonly #ports = { rd: 0, wr: 0 };
   #closing: Promise<void> | null = null;
+  readonly #portErrors: string[] = [];
   /** Hs_* counters of threads that ended. */
   #ended = { requests: 0, errors: 0, connections: 0 };
 
@@ -68,7 +72,15 @@ export class HsService {
         ] as const
       ) {
         if (port === null) continue;
-        const bound = probePort(hostname, port);
+        let bound: number;
+        try {
+          bound = probePort(hostname, port);
+        } catch (error) {
+          // As MariaDB's plugin, a port that cannot be bound leaves the server up without it.
+          const mode = writable ? "write" : "read";
+          service.#portErrors.push(`cannot listen on port ${port} (${mode}): ${error}`);
+          continue;
+        }
         service.#ports[writable ? "wr" : "rd"] = bound;
         for (let i = 0; i < Math.max(1, count); i++) {
           await service.#startThread(writable, hostname, bound);
@@ -114,11 +126,16 @@ export class HsService {
     return { ...this.#ports };
   }
 
+  /** Why a configured port has no listener (it could not be bound), one line each. */
+  get portErrors(): readonly string[] {
+    return this.#portErrors;
+  }
+
   /** SHOW STATUS Hs_* counters. */
   status(): [string, number][] {
     let { requests, errors, connections } = this.#ended;
     let open = 0;
-    for (const t of this.#threads) {
+    for (const t of [...this.#threads, ...this.#ending]) {
       requests += t.requests;
       errors += t.errors;
       connections += t.accepted;
@@ -138,7 +155,9 @@ export class HsService {
     const i = this.#threads.indexOf(thread);
     if (i < 0) return;
     this.#threads.splice(i, 1);
+    this.#ending.add(thread);
     await thread.quiesce();
+    this.#ending.delete(thread);
     this.#ended.requests += thread.requests;
     this.#ended.errors += thread.errors;
     this.#ended.connections += thread.accepted;

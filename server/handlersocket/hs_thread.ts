@@ -13,6 +13,7 @@ import {
   memoryTracker,
 } from "../memory/memory_tracker.ts";
 import type { ProcessInfo } from "../sql/types.ts";
+import { KillValue, SIGNAL_SLOTS, SignalSlot } from "../session/session_signals.ts";
 import {
   type FromHsWorker,
   HS_COUNTERS,
@@ -35,6 +36,8 @@ export class HsWorkerThread {
   readonly startedAt = Date.now();
   readonly #counterBuffer = new SharedArrayBuffer(HS_COUNTERS * 8);
   readonly #counters = new Float64Array(this.#counterBuffer);
+  /** The worker session's control array: KILL ends a statement that waits for a lock. */
+  readonly #controlBuffer = new SharedArrayBuffer(SIGNAL_SLOTS * 4);
   readonly vio: { readonly bytesReceived: number; readonly bytesSent: number };
   /** Who waits for which answer of the worker. */
   readonly #waiting = new Map<Reply, ((ok: boolean) => void)[]>();
@@ -78,8 +81,14 @@ export class HsWorkerThread {
   }
 
   /** Start the worker's session and listener; resolves with an error text or null. */
-  start(message: Omit<HsStart, "counters" | "memory">): Promise<string | null> {
-    this.#post({ ...message, counters: this.#counterBuffer, memory: this.#memory });
+  start(message: Omit<HsStart, "counters" | "control" | "memory">): Promise<string | null> {
+    Atomics.store(new Int32Array(this.#controlBuffer), SignalSlot.ALIVE, 1);
+    this.#post({
+      ...message,
+      counters: this.#counterBuffer,
+      control: this.#controlBuffer,
+      memory: this.#memory,
+    });
     return this.ready;
   }
 
@@ -125,8 +134,13 @@ export class HsWorkerThread {
     return this.#ask({ t: "unlisten" }, "unlistened");
   }
 
-  /** Close the listener and every connection, and wait until they are served out. */
+  /** Close the listener and every connection, and wait until they are served out. A statement
+   * that waits (for a lock SQL holds) is killed first, or the worker would not see the request
+   * until the wait ended: its find answers the kill's error and the round ends. */
   quiesce(): Promise<boolean> {
+    const control = new Int32Array(this.#controlBuffer);
+    Atomics.store(control, SignalSlot.KILL, KillValue.KILL_CONNECTION);
+    Atomics.notify(control, SignalSlot.KILL);
     return this.#ask({ t: "quiesce" }, "quiet");
   }
 

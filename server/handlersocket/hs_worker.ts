@@ -20,6 +20,7 @@ import type { ServerLink, SqlSession } from "../sql/types.ts";
 import { SERVER_VERSION } from "../version.ts";
 import { HsResponseWriter } from "../../protocol/handlersocket.ts";
 import { LineVio } from "../vio/line_vio.ts";
+import { SessionSignals } from "../session/session_signals.ts";
 import { HsExecutor } from "./hs_executor.ts";
 import { memoryTracker } from "../memory/memory_tracker.ts";
 import { jsHeapSampler } from "../memory/js_heap_sampler.ts";
@@ -92,6 +93,7 @@ function start(m: HsStart): void {
       noServerLink(),
       () => globals,
     );
+    session.attachSignals(new SessionSignals(new Int32Array(m.control)));
     listener = Deno.listen({ hostname: m.listen.hostname, port: m.listen.port, reusePort: true });
   } catch (error) {
     send({ t: "failed", message: String((error as Error).message ?? error) });

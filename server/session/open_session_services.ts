@@ -62,19 +62,15 @@ class StoreAccountLookup implements AccountLookup {
 
 /**
  * Make the session's waits (SLEEP, lock waits, long statements) end on KILL and on a client
- * that is gone. The engine's sessions offer `attachSignals`; the `SqlSession` contract does not
- * name it (yet), hence the optional call. Its statements count in the connection's `status`.
+ * that is gone. Its statements count in the connection's `status`.
  */
 function attachSignals(
   session: SqlSession,
   control: Int32Array,
   status: StatusCounters | undefined,
 ): void {
-  const target = session as SqlSession & {
-    attachSignals?(signals: SessionSignals): void;
-    status?: StatusCounters | null;
-  };
-  target.attachSignals?.(new SessionSignals(control));
+  session.attachSignals(new SessionSignals(control));
+  const target = session as SqlSession & { status?: StatusCounters | null };
   if (status && "status" in target) target.status = status;
 }
 

@@ -6,6 +6,7 @@
  */
 
 import type { MemoryRows } from "../memory/memory_registry.ts";
+import type { SessionSignals } from "../session/session_signals.ts";
 
 /** A value as the engine returns it or takes it as a parameter. */
 export type SqlValue = null | number | bigint | string | Uint8Array;
@@ -165,6 +166,9 @@ export interface SqlSession {
   preparePointRead(sql: string): PointReader | null;
   /** End the read group point reads opened, if any. */
   endReadGroup(): void;
+  /** Make the session's waits (SLEEP, lock waits, long statements) end on KILL and on a client
+   * that is gone (server/session/session_signals.ts). */
+  attachSignals(signals: SessionSignals): void;
   /** COM_INIT_DB: like USE. */
   useDatabase(db: string): void;
   /** COM_FIELD_LIST: the columns of a table, optionally filtered by a LIKE wildcard. */
