@@ -179,7 +179,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "handlersocket connections: a second server on a HandlerSocket port in use starts without it",
+  name:
+    "handlersocket connections: a second server on a HandlerSocket port in use starts without it",
   sanitizeOps: true,
   sanitizeResources: true,
 }, async () => {
