@@ -27,8 +27,9 @@ export interface HsServer {
   wr: number;
 }
 
-/** A server with HandlerSocket on a read port and a write port, and table d.t with 3 rows. */
-export async function hsServer(threads: number, extra: string[] = []): Promise<HsServer> {
+/** A server with HandlerSocket on a read port and a write port (`threads` read threads, one
+ * write thread, `extra` options) and an SQL connection to it. */
+export async function startHsServer(threads: number, extra: string[] = []): Promise<HsServer> {
   const rd = freePort();
   const wr = freePort();
   const srv = await startServer({
@@ -42,10 +43,17 @@ export async function hsServer(threads: number, extra: string[] = []): Promise<H
   });
   const sql = await connectMysql2(srv);
   sql.on("error", () => {});
+  return { srv, sql, rd, wr };
+}
+
+/** `startHsServer` with table d.t holding 3 rows. */
+export async function hsServer(threads: number, extra: string[] = []): Promise<HsServer> {
+  const hs = await startHsServer(threads, extra);
+  const { sql } = hs;
   await sql.query("CREATE DATABASE d");
   await sql.query("CREATE TABLE d.t (id INT PRIMARY KEY, v VARCHAR(200))");
   await sql.query("INSERT INTO d.t VALUES (1, 'one'), (2, 'two'), (3, ?)", [LONG]);
-  return { srv, sql, rd, wr };
+  return hs;
 }
 
 /** SHOW GLOBAL STATUS `name` as a number. */

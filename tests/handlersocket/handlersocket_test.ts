@@ -5,31 +5,18 @@
  */
 
 import assert from "node:assert/strict";
-import { connectMysql2 } from "../helpers/mysql2_client.ts";
-import { freePort, startServer } from "../helpers/server_process.ts";
 import { HsClient } from "./_hs_client.ts";
+import { startHsServer } from "./_hs_server.ts";
 import { decodeTokens, encodeResponse } from "../../protocol/handlersocket.ts";
 
 async function hsServer() {
-  const rd = freePort();
-  const wr = freePort();
-  const srv = await startServer({
-    options: [
-      "--plugin-load-add=handlersocket.so",
-      `--loose-handlersocket-port=${rd}`,
-      `--loose-handlersocket-port-wr=${wr}`,
-      "--loose-handlersocket-threads=2",
-      "--loose-handlersocket-plain-secret-wr=wrsecret",
-    ],
-  });
-  const sql = await connectMysql2(srv);
-  sql.on("error", () => {});
-  await sql.query("CREATE DATABASE d");
-  await sql.query(
+  const hs = await startHsServer(2, ["--loose-handlersocket-plain-secret-wr=wrsecret"]);
+  await hs.sql.query("CREATE DATABASE d");
+  await hs.sql.query(
     "CREATE TABLE d.t (id INT AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL, v VARCHAR(20), " +
       "b VARBINARY(300), KEY kk (k))",
   );
-  return { srv, sql, rd, wr };
+  return hs;
 }
 
 Deno.test({

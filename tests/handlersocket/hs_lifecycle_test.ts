@@ -1,8 +1,8 @@
 /**
  * HandlerSocket threads over their life on the real server: KILL of one read-port thread closes
  * only the connections it served while the port keeps working; KILL of every read-port thread
- * closes the port; KILL of a thread whose request waits for a table lock ends it at once; the
- * totals do not go down at a KILL.
+ * closes the port; KILL of a thread whose request waits for a table lock ends it at once, and
+ * the totals do not go down.
  */
 
 import assert from "node:assert/strict";
@@ -95,41 +95,9 @@ async function findWaitingForLock(
 
 // MySQL's KILL ends a lock wait at once and the killed thread's work with it: the request that
 // waited answers the kill's error line (not the row), and the connection closes while the lock is
-// still held.
+// still held. The thread's counts stay in the totals: MySQL's cumulative counters never go down.
 Deno.test({
   name: "handlersocket lifecycle: KILL of a thread waiting for a table lock ends it at once",
-  sanitizeOps: true,
-  sanitizeResources: true,
-}, async () => {
-  const { srv, sql, rd } = await hsServer(1);
-  await using _srv = srv;
-  const locker = await connectMysql2(srv);
-  using c = await HsClient.connect(rd);
-  try {
-    const id = await findWaitingForLock(sql, locker, c);
-    await sql.query(`KILL ${id}`);
-    // All while the lock is still held.
-    const line = async () => {
-      const l = await c.readLine().catch(() => null);
-      return l === null ? null : new TextDecoder().decode(l);
-    };
-    const answer = await within(10_000, "the waiting request ends", line());
-    if (answer !== null) assert.match(answer, /^1\t1\t\d+$/);
-    assert.equal(await within(10_000, "the killed thread's connection closes", line()), null);
-    await waitUntil("the thread leaves the process list", async () => {
-      return !(await daemons(sql)).some((r) => r.Id === id);
-    });
-    await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port: rd }));
-  } finally {
-    await locker.query("UNLOCK TABLES").catch(() => {});
-    await locker.end();
-    await sql.end();
-  }
-});
-
-// A thread that ends keeps its counts in the totals: MySQL's cumulative counters never go down.
-Deno.test({
-  name: "handlersocket lifecycle: Hs_connections and Hs_requests do not go down at a KILL",
   sanitizeOps: true,
   sanitizeResources: true,
 }, async () => {
@@ -144,6 +112,21 @@ Deno.test({
     await sql.query(`KILL ${id}`);
     assert.equal(await status(sql, "Hs_connections"), 1);
     assert.ok(await status(sql, "Hs_requests") >= 1);
+    // All while the lock is still held.
+    const line = async () => {
+      const l = await c.readLine().catch(() => null);
+      return l === null ? null : new TextDecoder().decode(l);
+    };
+    const answer = await within(10_000, "the waiting request ends", line());
+    if (answer !== null) assert.match(answer, /^1\t1\t\d+$/);
+    assert.equal(await within(10_000, "the killed thread's connection closes", line()), null);
+    await waitUntil("the thread leaves the process list", async () => {
+      return !(await daemons(sql)).some((r) => r.Id === id);
+    });
+    await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port: rd }));
+    // The open, and the find the KILL ended (counted when it was answered).
+    assert.equal(await status(sql, "Hs_connections"), 1);
+    assert.equal(await status(sql, "Hs_requests"), 2);
   } finally {
     await locker.query("UNLOCK TABLES").catch(() => {});
     await locker.end();
