@@ -1,17 +1,20 @@
 /**
  * `deno task compile`: build the single `mydeno` binary with `deno compile`.
  *
- * The session worker is loaded by URL at run time, so it must be named with `--include`.
+ * The worker modules (session threads, HandlerSocket threads) are loaded by URL at run time, so
+ * each must be named with `--include`.
  * `deno compile` fetches its `denort` runtime from Deno's download host; where that host cannot
  * be reached the build stops with a clear message instead of hanging (a bounded wait). Where the
  * download works (or with DENORT_BIN pointing at a matching denort binary) it produces `./mydeno`.
  */
 
-const WORKERS = ["server/session/session_worker.ts"];
+/** Every module the server starts as a Worker (tests/shutdown/compile_test.ts checks the list). */
+export const WORKERS = ["server/session/session_worker.ts", "server/handlersocket/hs_worker.ts"];
 const TIME_LIMIT_MS = 120_000;
 
-function compileArgs(output: string): string[] {
-  // --unstable-net: systemd's notify socket is a Unix datagram socket (systemd_notify.ts).
+export function compileArgs(output: string): string[] {
+  // --unstable-net: systemd's notify socket is a Unix datagram socket (systemd_notify.ts), and
+  // HandlerSocket's workers share their port with SO_REUSEPORT (hs_worker.ts).
   const args = ["compile", "--allow-all", "--unstable-net", "--output", output];
   for (const worker of WORKERS) args.push("--include", worker);
   args.push("main.ts");
@@ -48,4 +51,4 @@ async function main(): Promise<number> {
   return 1;
 }
 
-Deno.exit(await main());
+if (import.meta.main) Deno.exit(await main());
