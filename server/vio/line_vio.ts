@@ -7,6 +7,8 @@
 
 /** Line feed, the end of a request line. */
 const LF = 0x0a;
+/** The read buffer's size; it grows for a longer line and shrinks back after it. */
+const READ_BUFFER_BYTES = 16 * 1024;
 
 /** Options of {@linkcode LineVio}. */
 export interface LineVioOptions {
@@ -23,7 +25,7 @@ export type LineVioEnd = "eof" | "closed" | "timeout" | "overlong" | "error";
 export class LineVio {
   readonly #conn: Deno.Conn;
   readonly #options: LineVioOptions;
-  #buf = new Uint8Array(16384);
+  #buf = new Uint8Array(READ_BUFFER_BYTES);
   #used = 0;
   #closed = false;
   #timedOut = false;
@@ -89,8 +91,15 @@ export class LineVio {
           const bytes = answer instanceof Uint8Array ? answer : await answer;
           if (!(await this.#write(bytes))) return this.#closed ? "closed" : "error";
           this.#idleSince = performance.now();
-          this.#buf.copyWithin(0, lineStart, this.#used);
           this.#used -= lineStart;
+          if (this.#buf.length > READ_BUFFER_BYTES && this.#used <= READ_BUFFER_BYTES) {
+            // A long line made the buffer grow: give the memory back once it is answered.
+            const small = new Uint8Array(READ_BUFFER_BYTES);
+            small.set(this.#buf.subarray(lineStart, lineStart + this.#used));
+            this.#buf = small;
+          } else {
+            this.#buf.copyWithin(0, lineStart, lineStart + this.#used);
+          }
         }
         if (overlong) return "overlong";
       }
