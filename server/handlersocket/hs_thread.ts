@@ -24,6 +24,10 @@ import {
 
 /** How long each step of a worker's end is waited for. */
 const STEP_WAIT_MS = 2000;
+/** How long closing the listener is waited for: a worker whose request waits for a table lock
+ * reads its messages only after the wait, and shutdown's first step must not wait that long
+ * (its next step kills the request, and the listener closes with the worker). */
+const UNLISTEN_WAIT_MS = 200;
 
 type Reply = FromHsWorker["t"];
 
@@ -113,15 +117,15 @@ export class HsWorkerThread {
     this.#waiting.clear();
   }
 
-  /** Send `message` and wait for `reply`, at most STEP_WAIT_MS: whether it came. */
-  async #ask(message: ToHsWorker, reply: Reply): Promise<boolean> {
+  /** Send `message` and wait for `reply`, at most `waitMs`: whether it came. */
+  async #ask(message: ToHsWorker, reply: Reply, waitMs = STEP_WAIT_MS): Promise<boolean> {
     if (this.#exited) return false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const answered = new Promise<boolean>((resolve) => {
       const list = this.#waiting.get(reply) ?? [];
       list.push(resolve);
       this.#waiting.set(reply, list);
-      timer = setTimeout(resolve, STEP_WAIT_MS, false);
+      timer = setTimeout(resolve, waitMs, false);
     });
     this.#post(message);
     const ok = await answered;
@@ -131,7 +135,7 @@ export class HsWorkerThread {
 
   /** Close the listener; the connections stay. */
   unlisten(): Promise<boolean> {
-    return this.#ask({ t: "unlisten" }, "unlistened");
+    return this.#ask({ t: "unlisten" }, "unlistened", UNLISTEN_WAIT_MS);
   }
 
   /** Close the listener and every connection, and wait until they are served out. A statement

@@ -166,3 +166,26 @@ Deno.test({
   }
   await stopCleanly(srv);
 });
+
+// Shutdown with a find waiting for another session's table lock: the find ends (killed, or
+// answered once the locking session is gone), its connection is closed, and the server exits
+// cleanly (no thread left behind, no leak reported).
+Deno.test({
+  name: "handlersocket lifecycle: shutdown with a find waiting for a table lock",
+  sanitizeOps: true,
+  sanitizeResources: true,
+}, async () => {
+  const { srv, sql, rd } = await hsServer(1);
+  await using _srv = srv;
+  const locker = await connectMysql2(srv);
+  locker.on("error", () => {});
+  using c = await HsClient.connect(rd);
+  await findWaitingForLock(sql, locker, c);
+  await sql.end();
+  await stopCleanly(srv);
+  assert.doesNotMatch(await srv.logText(), /did not exit|leak/i);
+  const rest = await c.readLine().catch(() => null);
+  // Shutdown ends the locking session too, so the find may get its row before it is killed.
+  if (rest !== null) assert.match(new TextDecoder().decode(rest), /^(0\t2\t2\ttwo|1\t1\t\d+)$/);
+  await locker.end().catch(() => {});
+});
