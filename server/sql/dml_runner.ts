@@ -9,6 +9,7 @@ import type { ColumnMeta, OkResult, RowsResult, SqlValue, StatementResult } from
 import { expressionMeta } from "./column_meta.ts";
 import { withBusyRetry } from "./transaction_state.ts";
 import { mapStoreError } from "../store/store_errors.ts";
+import type { MysqlError } from "../errors/mysql_error.ts";
 import type { Session } from "./session.ts";
 import { assignInto } from "./select_into.ts";
 import { lockPlan } from "./statement_locks.ts";
@@ -164,11 +165,7 @@ export function runPlan(
   literals: readonly unknown[],
   params: readonly SqlValue[],
 ): StatementResult {
-  // Checked on every execution: a cached plan may serve another account of this connection.
-  if (plan.access.length > 0) {
-    s.checkAccess(plan.access);
-    lockPlan(s, plan);
-  }
+  admitPlan(s, plan);
   const args = bindSlots(s, plan.slots, literals, params);
   s.beforeStatement(plan.writes);
   try {
@@ -179,11 +176,25 @@ export function runPlan(
     }
     return runWrite(s, plan, args);
   } catch (e) {
-    throw mapStoreError(e, {
-      duplicate: (cols) => s.duplicateError(plan.target, cols),
-      db: s.currentDb,
-    });
+    throw planStoreError(s, plan, e);
   } finally {
     s.afterStatement();
   }
+}
+
+/** Before a plan runs: its privileges (checked on every execution, as a cached plan may serve
+ * another account of this connection) and its metadata locks. */
+export function admitPlan(s: Session, plan: Plan): void {
+  if (plan.access.length > 0) {
+    s.checkAccess(plan.access);
+    lockPlan(s, plan);
+  }
+}
+
+/** A store error of a plan's statement as MySQL's (a duplicate key names the plan's key). */
+export function planStoreError(s: Session, plan: Plan, e: unknown): MysqlError {
+  return mapStoreError(e, {
+    duplicate: (cols) => s.duplicateError(plan.target, cols),
+    db: s.currentDb,
+  });
 }

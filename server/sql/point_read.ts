@@ -2,24 +2,25 @@
  * Point reads: a SELECT of table columns whose WHERE pins a whole unique key, prepared once and
  * run synchronously many times (HandlerSocket's find, server/handlersocket). A run does what the
  * statement path (`Session.runPrepared`, dml_runner.ts `runPlan`) does for such a SELECT — the
- * per-statement session state, the catalog check and a recompile after DDL, privileges, the
- * metadata lock, the MySQL transaction hook, busy retries, value conversion, error mapping — and
- * skips what it needs only for other statements: tokens, digest and plan lookup, result column
- * metadata, closures and promises.
+ * per-statement session state, the catalog check and a recompile after DDL, privileges and the
+ * metadata lock (`admitPlan`, shared with `runPlan`), the MySQL transaction hook, busy retries,
+ * value conversion, error mapping (`planStoreError`, shared too) — and skips what it needs only
+ * for other statements: tokens, digest and plan lookup, result column metadata, closures and
+ * promises.
  *
  * A read group lets consecutive point reads of a session that is in autocommit mode with no
  * transaction open share one SQLite read snapshot and one metadata lock, which costs about half
- * as much per read as a snapshot and a lock each. HandlerSocket groups the finds of one pipelined
- * batch: they all arrived before any was answered, so reading them at one instant (after the
- * last arrived) is a valid order for every client. A group covers one table at one catalog
+ * as much per read as a snapshot and a lock each. HandlerSocket groups the finds a worker read in
+ * one turn of its event loop: they all arrived before any was answered, so reading them at one
+ * instant (after the last arrived) is a valid order for every client. A group covers one table at one catalog
  * epoch; any other statement of the session ends it first.
  */
 
 import { ER, MysqlError } from "../errors/mysql_error.ts";
-import { isBusyError, mapStoreError } from "../store/store_errors.ts";
+import { isBusyError } from "../store/store_errors.ts";
 import { tokenize } from "./lexer.ts";
 import type { Plan, Slot } from "./plan.ts";
-import { bindValue, normalizeRow } from "./dml_runner.ts";
+import { admitPlan, bindValue, normalizeRow, planStoreError } from "./dml_runner.ts";
 import { withBusyRetry } from "./transaction_state.ts";
 import { readsMemoryViews } from "../memory/memory_views.ts";
 import { readsProcessList } from "./processlist_view.ts";
@@ -27,7 +28,6 @@ import { sqlCommandSlot } from "./sql_command.ts";
 import type { PointReader, SqlValue } from "./types.ts";
 import type { Session } from "./session.ts";
 import { endStatement, statementFailed } from "./statement_end.ts";
-import { lockPlan } from "./statement_locks.ts";
 
 type Bind = ReturnType<typeof bindValue>;
 type ConstSlot = Extract<Slot, { kind: "const" }>;
@@ -95,11 +95,7 @@ export class PointRead implements PointReader {
       this.#epoch = epoch;
     }
     const plan = this.#plan;
-    // Checked on every run: the privileges may have changed since (dml_runner.ts runPlan).
-    if (plan.access.length > 0) {
-      s.checkAccess(plan.access);
-      lockPlan(s, plan);
-    }
+    admitPlan(s, plan);
     if (group) s.readGroup.start(plan, epoch);
   }
 
@@ -123,10 +119,7 @@ export class PointRead implements PointReader {
         rows = withBusyRetry(s, () => s.conn.guard.all(plan.stmt, args));
       }
     } catch (e) {
-      throw mapStoreError(e, {
-        duplicate: (cols) => s.duplicateError(plan.target, cols),
-        db: s.currentDb,
-      });
+      throw planStoreError(s, plan, e);
     }
     s.foundRowsValue = rows.length;
     s.rowCountValue = -1;
