@@ -3,7 +3,9 @@
  * of MariaDB's own handlersocket.so (Debian's mariadb-server) on the same box and data, with 1
  * and 8 connections and with 8 connections × 16 pipelined requests; and mydeno's SQL point
  * select (sysbench oltp_point_select, prepared, 8 threads) on the same server for the
- * HandlerSocket / SQL ratio. Not a test: it prints numbers and appends them to BENCHMARKS.md.
+ * HandlerSocket / SQL ratio; and each server's CPU time per request under each load, steadier
+ * than throughput on a noisy machine. Not a test: it prints numbers and appends them to
+ * BENCHMARKS.md.
  * Options: `--time=SECONDS` (default 10), `--rows=N` (default 10000), `--targets=...`,
  * `--no-record`.
  */
@@ -16,6 +18,7 @@ import { repoRoot } from "../helpers/paths.ts";
 import { parseQps, runSysbench } from "./sysbench_run.ts";
 import { HsClient } from "../handlersocket/_hs_client.ts";
 import { sbtestStatements } from "./sbtest_data.ts";
+import { serverPid } from "./lifecycle_resources.ts";
 
 const SECRET = "benchsecret";
 const THREADS = 4;
@@ -116,15 +119,31 @@ async function sqlPointSelect(srv: ServerProcess, rows: number, seconds: number)
   return parseQps(r);
 }
 
-function table(results: Map<string, Record<TestTarget, number | undefined>>): string {
+/** CPU seconds (user + system) the process has used so far, from /proc/PID/stat. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // Fields after the command name (which may hold spaces) start at the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+type Side = Record<TestTarget, number | undefined>;
+
+function table(results: Map<string, Side>, cpu: Map<string, Side>): string {
   const lines = [
-    "| workload | mydeno qps | MariaDB qps | mydeno / MariaDB |",
-    "| --- | ---: | ---: | ---: |",
+    "| workload | mydeno qps | MariaDB qps | mydeno / MariaDB | server CPU per request, mydeno / MariaDB |",
+    "| --- | ---: | ---: | ---: | ---: |",
   ];
+  const us = (v: number | undefined) => v === undefined ? "-" : `${v.toFixed(1)} µs`;
   for (const [name, r] of results) {
     const ratio = r.mydeno && r.mariadb ? (r.mydeno / r.mariadb).toFixed(2) : "-";
+    const c = cpu.get(name);
+    const cpuText = c ? `${us(c.mydeno)} / ${us(c.mariadb)}` : "-";
     lines.push(
-      `| ${name} | ${r.mydeno?.toFixed(0) ?? "-"} | ${r.mariadb?.toFixed(0) ?? "-"} | ${ratio} |`,
+      `| ${name} | ${r.mydeno?.toFixed(0) ?? "-"} | ${
+        r.mariadb?.toFixed(0) ?? "-"
+      } | ${ratio} | ${cpuText} |`,
     );
   }
   return lines.join("\n");
@@ -144,7 +163,8 @@ export async function hsBenchMain(args: string[]): Promise<void> {
   });
   const seconds = Number(values.time);
   const rows = Number(values.rows);
-  const results = new Map<string, Record<TestTarget, number | undefined>>();
+  const results = new Map<string, Side>();
+  const cpu = new Map<string, Side>();
   for (
     const l of [...LOADS.map((x) => x.name), "SQL point select (sysbench, prepared, 8 threads)"]
   ) {
@@ -155,8 +175,14 @@ export async function hsBenchMain(args: string[]): Promise<void> {
     await using _srv = srv;
     await loadData(srv, rows);
     for (const load of LOADS) {
+      const pid = await serverPid(srv);
+      const before = await cpuSeconds(pid);
       const qps = await runLoad(rd, load, rows, seconds);
+      const used = await cpuSeconds(pid) - before;
       results.get(load.name)![target] = qps;
+      const side = cpu.get(load.name) ?? { mydeno: undefined, mariadb: undefined };
+      side[target] = used * 1e6 / (qps * seconds);
+      cpu.set(load.name, side);
       console.log(`${target}: ${load.name}: ${qps.toFixed(0)} qps`);
     }
     const sql = await sqlPointSelect(srv, rows, seconds);
@@ -174,9 +200,10 @@ export async function hsBenchMain(args: string[]): Promise<void> {
     `Machine: 2 cores, Deno ${Deno.version.deno}. ${rows} rows of sysbench's sbtest1; each request`,
     `finds one random id through PRIMARY and returns id,k,c,pad; handlersocket_threads=${THREADS}`,
     "on both servers; the client is Deno (tests/bench/hs_bench.ts, pre-encoded batches, answers",
-    "counted by LF) on the same 2 cores.",
+    "counted by LF) on the same 2 cores. Server CPU per request: the server process's user +",
+    "system time over the load (/proc/PID/stat) divided by the requests answered.",
     "",
-    table(results),
+    table(results, cpu),
     "",
     `mydeno HandlerSocket (8 connections) / mydeno SQL point select (8 threads): ${
       hsOverSql.toFixed(2)
