@@ -2,17 +2,7 @@
 
 import assert from "node:assert/strict";
 import { createLockTableBuffer, LockTable, MdlMode } from "../../server/locks/mod.ts";
-import { MysqlError } from "../../server/errors/mysql_error.ts";
-
-function codeOf(f: () => unknown): number {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MysqlError) return e.code;
-    throw e;
-  }
-  throw new Error("Expected an error");
-}
+import { errorCode } from "../helpers/error_code.ts";
 
 type Reply = { ok: true; value: unknown } | { ok: false; code: number; message: string };
 
@@ -51,14 +41,14 @@ Deno.test("shared modes share; X waits for them and times out with 1205", () => 
   const t1 = table.slotOf("db", "t1");
   a.acquireMdl(t1, MdlMode.S, 1);
   b.acquireMdl(t1, MdlMode.SW, 1);
-  assert.equal(codeOf(() => b.acquireMdl(t1, MdlMode.X, 0.05)), 1205);
+  assert.equal(errorCode(() => b.acquireMdl(t1, MdlMode.X, 0.05)), 1205);
   // LOCK TABLES READ (SNR) lets readers in and keeps writers out.
   a.releaseMdl([]);
-  assert.equal(codeOf(() => a.acquireMdl(t1, MdlMode.SNR, 0.05)), 1205);
+  assert.equal(errorCode(() => a.acquireMdl(t1, MdlMode.SNR, 0.05)), 1205);
   b.releaseAll();
   a.acquireMdl(t1, MdlMode.SNR, 0.05);
   b.acquireMdl(t1, MdlMode.S, 0.05);
-  assert.equal(codeOf(() => b.acquireMdl(t1, MdlMode.SW, 0.05)), 1205);
+  assert.equal(errorCode(() => b.acquireMdl(t1, MdlMode.SW, 0.05)), 1205);
   a.detach();
   b.acquireMdl(t1, MdlMode.X, 0.05);
   b.detach();
@@ -81,8 +71,8 @@ Deno.test("user locks: recursion, owner, RELEASE_LOCK values, RELEASE_ALL_LOCKS"
   assert.equal(a.releaseAllLocks(), 2);
   assert.equal(b.isFreeLock("L"), 1);
   assert.equal(b.isUsedLock("L"), null);
-  assert.equal(codeOf(() => b.getLock("", 0)), 3057);
-  assert.equal(codeOf(() => b.getLock("x".repeat(65), 0)), 3057);
+  assert.equal(errorCode(() => b.getLock("", 0)), 3057);
+  assert.equal(errorCode(() => b.getLock("x".repeat(65), 0)), 3057);
   a.detach();
   b.detach();
 });
@@ -113,7 +103,7 @@ Deno.test("a pending X blocks new readers; granted after the holder leaves", asy
   await sleep(50);
   assert.equal(await settled(x), false, "X waits for the reader");
   const late = table.attach(33);
-  assert.equal(codeOf(() => late.acquireMdl(slot, MdlMode.S, 0.05)), 1205, "pending X first");
+  assert.equal(errorCode(() => late.acquireMdl(slot, MdlMode.S, 0.05)), 1205, "pending X first");
   reader.detach();
   assert.deepEqual(await x, { ok: true, value: null });
   late.detach();
@@ -136,7 +126,7 @@ Deno.test("a waits-for cycle across MDL and a user lock: the waiter that closes 
   const bWaits = b.call({ t: "get_lock", name: "g", timeout: 10 });
   await sleep(50);
   const started = performance.now();
-  assert.equal(codeOf(() => a.acquireMdl(slot, MdlMode.X, 10)), 1213);
+  assert.equal(errorCode(() => a.acquireMdl(slot, MdlMode.X, 10)), 1213);
   assert.ok(performance.now() - started < 1000, "detected at once, not at the timeout");
   a.detach();
   assert.deepEqual(await bWaits, { ok: true, value: 1 });
@@ -155,7 +145,7 @@ Deno.test("two sessions waiting for each other's user lock: 3058", async () => {
   });
   const bWaits = b.call({ t: "get_lock", name: "one", timeout: 10 });
   await sleep(50);
-  assert.equal(codeOf(() => a.getLock("two", 10)), 3058);
+  assert.equal(errorCode(() => a.getLock("two", 10)), 3058);
   a.releaseAllLocks();
   assert.deepEqual(await bWaits, { ok: true, value: 1 });
   a.detach();

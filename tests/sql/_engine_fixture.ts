@@ -1,5 +1,7 @@
 /** A temporary store and engine session for the SQL engine tests (no network). */
 
+import { DatabaseSync } from "node:sqlite";
+import { bootstrapAccounts } from "../../server/auth/account_store.ts";
 import { initializeStore, openEngine } from "../../server/sql/engine.ts";
 import type { Engine } from "../../server/sql/engine.ts";
 import type {
@@ -45,6 +47,13 @@ export class EngineFixture {
     initializeStore(path);
     this.engine = openEngine({ path, serverVersion: "8.0.36-mydeno-test" });
     this.session = this.open(db);
+  }
+
+  /** Create the grant tables with root@localhost and no password (as --initialize-insecure). */
+  bootstrapAccounts(): void {
+    const db = new DatabaseSync(`${this.dir}/store.db`);
+    bootstrapAccounts(db, { rootPassword: null });
+    db.close();
   }
 
   /** Another session on the same engine. */

@@ -4,23 +4,21 @@
  */
 
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
 import { EngineFixture, fakeLink } from "./_engine_fixture.ts";
 import { settled, sleep, TwoSessions } from "./_two_sessions.ts";
-import { bootstrapAccounts } from "../../server/auth/account_store.ts";
-import { MysqlError } from "../../server/errors/mysql_error.ts";
 import type { PointReader } from "../../server/sql/types.ts";
+import { errorCode } from "../helpers/error_code.ts";
 
 const READ = "SELECT `id`, `v`, `d`, `b` FROM `d`.`t` WHERE `id` <=> ?";
 
-function codeOf(f: () => unknown): number {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MysqlError) return e.code;
-    throw e;
-  }
-  throw new Error("Expected a MysqlError");
+/** Two sessions on table t holding row (1, 1, 0, 0). */
+async function twoSessionsOnT(): Promise<TwoSessions> {
+  const p = new TwoSessions();
+  await p.setup(
+    "CREATE TABLE t (id INT PRIMARY KEY, v INT, d INT, b INT)",
+    "INSERT INTO t VALUES (1, 1, 0, 0)",
+  );
+  return p;
 }
 
 Deno.test("point read: the row SELECT returns, null when none, SQL's errors", async () => {
@@ -39,22 +37,20 @@ Deno.test("point read: the row SELECT returns, null when none, SQL's errors", as
   assert.equal(read.row(["x"], false), null);
   assert.equal(f.session.preparePointRead("SELECT id INTO @x FROM d.t WHERE id <=> ?"), null);
   assert.equal(
-    codeOf(() => f.session.preparePointRead("SELECT nope FROM d.t WHERE id <=> ?")),
+    errorCode(() => f.session.preparePointRead("SELECT nope FROM d.t WHERE id <=> ?")),
     1054,
   );
   await f.run("ALTER TABLE d.t DROP COLUMN b");
-  assert.equal(codeOf(() => read.row(["1"], false)), 1054);
+  assert.equal(errorCode(() => read.row(["1"], false)), 1054);
   await f.run("DROP TABLE d.t");
-  assert.equal(codeOf(() => read.row(["1"], false)), 1146);
+  assert.equal(errorCode(() => read.row(["1"], false)), 1146);
   read.close();
-  assert.equal(codeOf(() => read.row(["1"], false)), 1243);
+  assert.equal(errorCode(() => read.row(["1"], false)), 1243);
 });
 
 Deno.test("point read: privileges are checked on every read", async () => {
   using f = new EngineFixture();
-  const db = new DatabaseSync(`${f.dir}/store.db`);
-  bootstrapAccounts(db, { rootPassword: null });
-  db.close();
+  f.bootstrapAccounts();
   await f.run(
     "CREATE DATABASE d",
     "CREATE TABLE d.t (id INT PRIMARY KEY, v INT, d INT, b INT)",
@@ -78,16 +74,12 @@ Deno.test("point read: privileges are checked on every read", async () => {
   assert.deepEqual(read.row(["1"], true), [1, 2, 3, 4]);
   u.endReadGroup();
   await f.run("REVOKE SELECT ON d.t FROM 'u'@'localhost'");
-  assert.equal(codeOf(() => read.row(["1"], false)), 1142);
+  assert.equal(errorCode(() => read.row(["1"], false)), 1142);
   u.close();
 });
 
 Deno.test("point read: a read group keeps its snapshot until it ends or another statement runs", async () => {
-  await using p = new TwoSessions();
-  await p.setup(
-    "CREATE TABLE t (id INT PRIMARY KEY, v INT, d INT, b INT)",
-    "INSERT INTO t VALUES (1, 1, 0, 0)",
-  );
+  await using p = await twoSessionsOnT();
   const read = p.local.preparePointRead(READ)!;
   assert.deepEqual(read.row(["1"], true), [1, 1, 0, 0]);
   assert.equal(p.local.readGroup.active, true);
@@ -107,11 +99,7 @@ Deno.test("point read: a read group keeps its snapshot until it ends or another 
 });
 
 Deno.test("point read: DDL waits for a read group's metadata lock", async () => {
-  await using p = new TwoSessions();
-  await p.setup(
-    "CREATE TABLE t (id INT PRIMARY KEY, v INT, d INT, b INT)",
-    "INSERT INTO t VALUES (1, 1, 0, 0)",
-  );
+  await using p = await twoSessionsOnT();
   const read = p.local.preparePointRead(READ)!;
   assert.deepEqual(read.row(["1"], true), [1, 1, 0, 0]);
   const alter = p.remote("ALTER TABLE t DROP COLUMN b");
@@ -120,16 +108,12 @@ Deno.test("point read: DDL waits for a read group's metadata lock", async () => 
   assert.equal(p.remoteState(), "Waiting for table metadata lock");
   p.local.endReadGroup();
   assert.deepEqual(await alter, { ok: true, value: { affectedRows: 0 } });
-  assert.equal(codeOf(() => read.row(["1"], true)), 1054);
+  assert.equal(errorCode(() => read.row(["1"], true)), 1054);
   assert.equal(p.local.readGroup.active, false);
 });
 
 Deno.test("point read: in a transaction no group opens; reads keep the transaction's snapshot", async () => {
-  await using p = new TwoSessions();
-  await p.setup(
-    "CREATE TABLE t (id INT PRIMARY KEY, v INT, d INT, b INT)",
-    "INSERT INTO t VALUES (1, 1, 0, 0)",
-  );
+  await using p = await twoSessionsOnT();
   const read = p.local.preparePointRead(READ)!;
   await p.run("BEGIN");
   assert.deepEqual(read.row(["1"], true), [1, 1, 0, 0]);

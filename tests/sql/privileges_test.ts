@@ -1,17 +1,13 @@
 /** Access checks on every statement, as MySQL 8.0 makes them for a restricted account. */
 
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
 import { EngineFixture, fakeLink } from "./_engine_fixture.ts";
-import { bootstrapAccounts } from "../../server/auth/account_store.ts";
 import { MysqlError } from "../../server/errors/mysql_error.ts";
 import type { ServerLink, SqlSession } from "../../server/sql/types.ts";
 
 /** root sets up d.t, other.o and u@localhost with SELECT on d.*; returns u's session. */
 async function restricted(f: EngineFixture, link: ServerLink = fakeLink()): Promise<SqlSession> {
-  const db = new DatabaseSync(`${f.dir}/store.db`);
-  bootstrapAccounts(db, { rootPassword: null });
-  db.close();
+  f.bootstrapAccounts();
   await f.run(
     "CREATE DATABASE d",
     "CREATE DATABASE other",
