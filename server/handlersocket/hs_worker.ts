@@ -140,10 +140,10 @@ let rounds: Promise<void> = Promise.resolve();
 /**
  * Answer every batch read in this tick, in arrival order. The reads that completed together
  * reach `serve` one after another before any later I/O, so one microtask queued by the first
- * sees them all (`rounds.then` is that microtask when no round is running), and their point finds may share one read group (one SQLite snapshot and
- * metadata lock, server/sql/point_read.ts): every one of them arrived before the first is
- * answered, so reading them at one instant is a valid order for every client. The group ends
- * with the round, before this thread waits for I/O again.
+ * (`rounds.then`, when no round is running) sees them all, and their point finds may share one
+ * read group (one SQLite snapshot and metadata lock, server/sql/point_read.ts): every one of
+ * them arrived before the first is answered, so reading them at one instant is a valid order for
+ * every client. The group ends with the round, before this thread waits for I/O again.
  */
 async function answerRound(): Promise<void> {
   const batches = round;

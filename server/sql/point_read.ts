@@ -12,8 +12,8 @@
  * transaction open share one SQLite read snapshot and one metadata lock, which costs about half
  * as much per read as a snapshot and a lock each. HandlerSocket groups the finds a worker read in
  * one turn of its event loop: they all arrived before any was answered, so reading them at one
- * instant (after the last arrived) is a valid order for every client. A group covers one table at one catalog
- * epoch; any other statement of the session ends it first.
+ * instant (after the last arrived) is a valid order for every client. A group covers one table
+ * at one catalog epoch; any other statement of the session ends it first.
  */
 
 import { ER, MysqlError } from "../errors/mysql_error.ts";

@@ -1,8 +1,9 @@
 /**
  * The VIO of a line protocol (HandlerSocket): reads a socket into one buffer, hands the owner
- * each run of complete lines in place (no copy), writes what the owner answers, in order. A line longer than
- * `maxLine` or a peer idle past `idleTimeoutMs` ends the connection (the original plugin closes
- * it too). Like `Vio`, it is the only code that touches its socket (house rule 2).
+ * each run of complete lines in place (no copy), writes what the owner answers, in order. A
+ * line longer than `maxLine` or a peer idle past `idleTimeoutMs` ends the connection (the
+ * original plugin closes it too). Like `Vio`, it is the only code that touches its socket (house
+ * rule 2).
  */
 
 /** Line feed, the end of a request line. */

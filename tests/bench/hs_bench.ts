@@ -132,7 +132,8 @@ type Side = Record<TestTarget, number | undefined>;
 
 function table(results: Map<string, Side>, cpu: Map<string, Side>): string {
   const lines = [
-    "| workload | mydeno qps | MariaDB qps | mydeno / MariaDB | server CPU per request, mydeno / MariaDB |",
+    "| workload | mydeno qps | MariaDB qps | mydeno / MariaDB | " +
+    "server CPU per request, mydeno / MariaDB |",
     "| --- | ---: | ---: | ---: | ---: |",
   ];
   const us = (v: number | undefined) => v === undefined ? "-" : `${v.toFixed(1)} µs`;
