@@ -21,30 +21,6 @@ export const HS_SHIFT = 0x40;
 /** A decoded token: its bytes, or null for NULL. */
 export type HsToken = Uint8Array | null;
 
-/** Complete lines found in a buffer, and how many bytes they used (LF included). */
-export interface HsLines {
-  lines: Uint8Array[];
-  consumed: number;
-}
-
-/**
- * The complete lines of `buf` (views without the LF and without one CR before it), stopping at
- * the first line longer than `maxLine` bytes (then `overlong` is set).
- */
-export function splitLines(buf: Uint8Array, maxLine: number): HsLines & { overlong: boolean } {
-  const lines: Uint8Array[] = [];
-  let start = 0;
-  for (;;) {
-    const lf = buf.indexOf(HS_LF, start);
-    if (lf < 0) break;
-    if (lf - start > maxLine) return { lines, consumed: start, overlong: true };
-    const end = lf > start && buf[lf - 1] === HS_CR ? lf - 1 : lf;
-    lines.push(buf.subarray(start, end));
-    start = lf + 1;
-  }
-  return { lines, consumed: start, overlong: buf.length - start > maxLine };
-}
-
 /** The tokens of one line (without its LF), unescaped. An empty line has one empty token. */
 export function decodeTokens(line: Uint8Array): HsToken[] {
   const tokens: HsToken[] = [];

@@ -6,25 +6,10 @@ import {
   encodeError,
   encodeResponse,
   HsResponseWriter,
-  splitLines,
 } from "../../protocol/handlersocket.ts";
 
 const enc = new TextEncoder();
 const bytes = (...b: number[]) => new Uint8Array(b);
-
-Deno.test("handlersocket: lines split on LF, one CR before it dropped, partial line kept", () => {
-  const buf = enc.encode("P\t1\td\r\n1\t=\t1\t5\n1\t=");
-  const { lines, consumed, overlong } = splitLines(buf, 100);
-  assert.deepEqual(lines.map((l) => new TextDecoder().decode(l)), ["P\t1\td", "1\t=\t1\t5"]);
-  assert.equal(consumed, 15);
-  assert.equal(overlong, false);
-});
-
-Deno.test("handlersocket: an overlong line stops the split", () => {
-  assert.equal(splitLines(enc.encode("12345678\n"), 4).overlong, true);
-  assert.equal(splitLines(enc.encode("1234\n12345678"), 4).overlong, true);
-  assert.deepEqual(splitLines(enc.encode("1234\n1"), 4).consumed, 5);
-});
 
 Deno.test("handlersocket: tokens split on HT; NULL, empty and escaped tokens", () => {
   const line = bytes(0x50, 0x09, 0x00, 0x09, 0x09, 0x01, 0x43, 0x41, 0x09);
