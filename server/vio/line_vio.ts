@@ -6,8 +6,8 @@
  * rule 2).
  */
 
-/** Line feed, the end of a request line. */
-const LF = 0x0a;
+import { HS_LF } from "../../protocol/handlersocket.ts";
+
 /** The read buffer's size; it grows for a longer line and shrinks back after it. */
 const READ_BUFFER_BYTES = 16 * 1024;
 
@@ -79,7 +79,7 @@ export class LineVio {
         const data = this.#buf.subarray(0, this.#used);
         let lineStart = 0;
         let overlong = false;
-        for (let lf = data.indexOf(LF, from); lf >= 0; lf = data.indexOf(LF, lf + 1)) {
+        for (let lf = data.indexOf(HS_LF, from); lf >= 0; lf = data.indexOf(HS_LF, lf + 1)) {
           if (lf - lineStart > max) {
             overlong = true;
             break;
